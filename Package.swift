@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Module layout follows docs/ARCHITECTURE (shared/design/ARCHITECTURE.md): lower rows never import
+// higher ones, and each heavy dependency lives in exactly one module.
+let package = Package(
+    name: "xpaste",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "xpaste", targets: ["xpaste"]),
+        .library(name: "XPasteImage", targets: ["XPasteImage"]),
+        .library(name: "XPasteLVIS", targets: ["XPasteLVIS"]),
+        .library(name: "XPasteBank", targets: ["XPasteBank"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        // A C target rather than a bare system-library module: libpng and libjpeg report errors with
+        // longjmp, which must land in a C frame that is still live, so decode/encode loops are C.
+        .target(
+            name: "CCodecs",
+            path: "Sources/CCodecs",
+            cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg"), .linkedLibrary("webp")]
+        ),
+        .target(name: "XPasteImage", dependencies: ["CCodecs"]),
+        .target(name: "XPasteLVIS", dependencies: ["XPasteImage"]),
+        .target(
+            name: "XPasteBank",
+            dependencies: [
+                "XPasteImage", "XPasteLVIS",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "xpaste",
+            dependencies: [
+                "XPasteImage", "XPasteLVIS", "XPasteBank",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "XPasteTestSupport", dependencies: ["XPasteImage"], path: "Tests/XPasteTestSupport"),
+        .testTarget(
+            name: "XPasteImageTests",
+            dependencies: ["XPasteImage", "XPasteTestSupport"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"]),
+        .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
