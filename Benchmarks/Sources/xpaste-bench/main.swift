@@ -1,0 +1,12 @@
+import Foundation
+
+// `xpaste-bench NAME [args…]`: each benchmark group registers one entry here.
+let groups: [String: ([String]) throws -> Void] = [:]
+
+let args = Array(CommandLine.arguments.dropFirst())
+guard let name = args.first, let group = groups[name] else {
+    let known = groups.keys.sorted().joined(separator: ", ")
+    FileHandle.standardError.write("usage: xpaste-bench GROUP [args…]; groups: \(known)\n".data(using: .utf8)!)
+    exit(2)
+}
+try group(Array(args.dropFirst()))
