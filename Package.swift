@@ -51,7 +51,7 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"]),
-        .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"]),
+        .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"], exclude: ["Reference"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,9 +13,27 @@ enum BankSchema {
     static let missingKey: Double = -1e300
 
     /// The migrations this build knows, in order.
-    static var migrator: DatabaseMigrator {
+    static var migrator: DatabaseMigrator { migrator(appending: []) }
+
+    /// A migration given as SQL, for tests that play a later release.
+    struct SQLMigration: Sendable {
+        /// Migration identifier.
+        var id: String
+        /// Statements to run.
+        var sql: String
+    }
+
+    /// This build's migrations followed by `later` ones, each stamping the next version.
+    static func migrator(appending later: [SQLMigration]) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        for (offset, migration) in later.enumerated() {
+            let version = 2 + offset
+            migrator.registerMigration(migration.id) { db in
+                try db.execute(sql: migration.sql)
+                try stamp(db, version: version)
+            }
+        }
         return migrator
     }
 

@@ -26,14 +26,16 @@ public final class SQLiteBank: InstanceBank {
     /// (`.notSQLite`), another program's SQLite database (`.notABank`), a damaged one (`.corrupt`),
     /// and a bank written by a newer xpaste (`.newerVersion`).
     public convenience init(url: URL, configuration: BankConfiguration = .init(), logger: Logger) throws(BankError) {
-        try self.init(url: url, configuration: configuration, logger: logger, migrator: BankSchema.migrator, faults: nil)
+        try self.init(url: url, configuration: configuration, logger: logger, laterMigrations: [], faults: nil)
     }
 
-    /// Test seam: a different migrator (to simulate older and newer releases) and failure injection.
+    /// Test seam: migrations appended after this build's (to play a newer release) and failure
+    /// injection.
     init(
-        url: URL, configuration: BankConfiguration, logger: Logger, migrator: DatabaseMigrator,
+        url: URL, configuration: BankConfiguration, logger: Logger, laterMigrations: [BankSchema.SQLMigration],
         faults: BankFaultInjector?
     ) throws(BankError) {
+        let migrator = BankSchema.migrator(appending: laterMigrations)
         self.url = url
         self.logger = logger
         self.configuration = configuration
@@ -88,9 +90,14 @@ public final class SQLiteBank: InstanceBank {
         }
     }
 
-    /// Closes every connection; later calls fail.
+    /// Checkpoints the write-ahead log into the bank file and closes every connection; later calls
+    /// fail. (GRDB closes the writer before its read-only readers, so SQLite's own checkpoint on last
+    /// close never runs; without this the file alone would lack the latest commits.)
     public func close() throws(BankError) {
-        try BankErrorMapping.run { try pool.close() }
+        try BankErrorMapping.run {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try pool.close()
+        }
     }
 
     public func write<T>(_ body: (any BankWriter) throws -> T) throws -> T {
@@ -98,6 +105,11 @@ public final class SQLiteBank: InstanceBank {
             let writer = SQLiteBankWriter(db: db, configuration: configuration, files: files, faults: faults)
             return try body(writer)
         }
+    }
+
+    /// One integer from a read-only query: diagnostics and tests that look at what is really stored.
+    func scalar(_ sql: String) throws(BankError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
 
     /// Runs `body` in a read transaction (a consistent snapshot), mapping errors.
