@@ -68,34 +68,55 @@ extension SQLiteBank {
         let cursor = try query.cursor.map { token throws(BankError) in
             try BrowseCursor(token: token, order: query.order, filter: query.filter)
         }
-        let order = query.order
         return try read { db in
-            guard let clause = try InstanceSQL.whereClause(query.filter, db, prefix: "i.") else {
+            guard let (sql, arguments) = try Self.browseStatement(query, cursor: cursor, db) else {
                 return InstancePage(instances: [], nextCursor: nil)
             }
-            let column = "i." + InstanceSQL.sortColumn(order.key)
-            let direction = order.descending ? "DESC" : "ASC"
-            var terms = clause.sql.isEmpty ? [] : [clause.sql]
-            var arguments = clause.arguments
-            if let cursor {
-                terms.append("(\(column), i.id) \(order.descending ? "<" : ">") (?, ?)")
-                arguments += [cursor.s, cursor.i]
-            }
-            arguments += [query.limit + 1]
-            let sql = """
-                SELECT \(InstanceSQL.columns) FROM \(InstanceSQL.tables)
-                \(terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "))
-                ORDER BY \(column) \(direction), i.id \(direction) LIMIT ?
-                """
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
             let kept = rows.prefix(query.limit)
             let instances = try kept.map(InstanceSQL.instance(from:))
             var next: String?
             if rows.count > query.limit, let last = kept.last {
-                let value: Double = last[InstanceSQL.sortKeyIndex(order.key)]
-                next = BrowseCursor(order: order, value: value, id: last[0], filter: query.filter).token
+                let value: Double = last[InstanceSQL.sortKeyIndex(query.order.key)]
+                next = BrowseCursor(order: query.order, value: value, id: last[0], filter: query.filter).token
             }
             return InstancePage(instances: instances, nextCursor: next)
+        }
+    }
+
+    /// The SELECT of one browse page (one row more than the page, to know whether another follows);
+    /// nil when the filter matches nothing.
+    static func browseStatement(
+        _ query: InstanceQuery, cursor: BrowseCursor?, _ db: Database
+    ) throws -> (String, StatementArguments)? {
+        guard let clause = try InstanceSQL.whereClause(query.filter, db, prefix: "i.") else { return nil }
+        let order = query.order
+        let column = "i." + InstanceSQL.sortColumn(order.key)
+        let direction = order.descending ? "DESC" : "ASC"
+        var terms = clause.sql.isEmpty ? [] : [clause.sql]
+        var arguments = clause.arguments
+        if let cursor {
+            terms.append("(\(column), i.id) \(order.descending ? "<" : ">") (?, ?)")
+            arguments += [cursor.s, cursor.i]
+        }
+        arguments += [query.limit + 1]
+        let sql = """
+            SELECT \(InstanceSQL.columns) FROM \(InstanceSQL.tables)
+            \(terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "))
+            ORDER BY \(column) \(direction), i.id \(direction) LIMIT ?
+            """
+        return (sql, arguments)
+    }
+
+    /// SQLite's plan for a browse page, one line per step: lets tests prove the indices serve the
+    /// browse shapes without a sort.
+    func browsePlan(_ query: InstanceQuery) throws(BankError) -> [String] {
+        let cursor = try query.cursor.map { token throws(BankError) in
+            try BrowseCursor(token: token, order: query.order, filter: query.filter)
+        }
+        return try read { db in
+            guard let (sql, arguments) = try Self.browseStatement(query, cursor: cursor, db) else { return [] }
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
         }
     }
 
