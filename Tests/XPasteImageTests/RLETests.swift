@@ -6,10 +6,8 @@ import XPasteTestSupport
 @Suite struct RLETests {
     /// One line of Reference/rle_reference.py's output.
     struct ReferenceCase: Decodable {
-        let name: String
         let h: Int
         let w: Int
-        let offset: Int
         let counts: String
         let area: Int
         let bbox: [Double]
@@ -18,41 +16,25 @@ import XPasteTestSupport
         let iou: Double?
     }
 
-    /// Runs the reference script: masks as raw bytes in a temp file, pycocotools' answers as JSON.
-    static func referenceCases(seed: Int) throws -> (cases: [ReferenceCase], bytes: Data) {
-        let file = FileManager.default.temporaryDirectory
-            .appendingPathComponent("xpaste-rle-\(ProcessInfo.processInfo.processIdentifier)-\(seed).bin")
-        defer { try? FileManager.default.removeItem(at: file) }
-        let out = try ReferencePython.run(script: "Tests/XPasteImageTests/Reference/rle_reference.py",
-                                          arguments: [file.path, SharedData.directory.path, String(seed)])
-        let decoder = JSONDecoder()
-        let cases = try out.split(separator: UInt8(ascii: "\n")).map {
-            try decoder.decode(ReferenceCase.self, from: Data($0))
-        }
-        return (cases, try Data(contentsOf: file))
-    }
-
     /// ≥ 1,000 masks (random densities, blobs, thresholded photo channels, stripes, checkerboards,
     /// empty, full, single pixels; 1×1 to 2000×2000): strings, decode, area, box, merge and IoU all
     /// equal pycocotools'.
     @Test func matchesPycocotools() throws {
-        let (cases, bytes) = try Self.referenceCases(seed: 20_240_601)
+        let cases = try ReferenceMaskSet.run("rle_reference.py", seed: 20_240_601, as: ReferenceCase.self)
         #expect(cases.count >= 1000)
         var previous: RLE?
-        for c in cases {
-            let bits = [UInt8](bytes[c.offset..<(c.offset + c.h * c.w)])
-            let mask = try BinaryMask(width: c.w, height: c.h, bits: bits)
+        for (c, name, mask) in cases {
             let ours = RLE(encoding: mask)
-            #expect(ours.compressedCounts == c.counts, "\(c.name)")
+            #expect(ours.compressedCounts == c.counts, "\(name)")
             let theirs = try RLE(height: c.h, width: c.w, compressedCounts: c.counts)
-            #expect(theirs == ours, "\(c.name)")
-            #expect(theirs.decode() == mask, "\(c.name)")
-            #expect(ours.area == c.area, "\(c.name)")
-            #expect(ours.cocoBox == c.bbox, "\(c.name)")
+            #expect(theirs == ours, "\(name)")
+            #expect(theirs.decode() == mask, "\(name)")
+            #expect(ours.area == c.area, "\(name)")
+            #expect(ours.cocoBox == c.bbox, "\(name)")
             if let union = c.union, let inter = c.inter, let iou = c.iou, let previous {
-                #expect(try RLE.merge([previous, ours]).compressedCounts == union, "\(c.name)")
-                #expect(try RLE.merge([previous, ours], intersect: true).compressedCounts == inter, "\(c.name)")
-                #expect(abs(try previous.iou(ours) - iou) < 1e-12, "\(c.name)")
+                #expect(try RLE.merge([previous, ours]).compressedCounts == union, "\(name)")
+                #expect(try RLE.merge([previous, ours], intersect: true).compressedCounts == inter, "\(name)")
+                #expect(abs(try previous.iou(ours) - iou) < 1e-12, "\(name)")
             }
             previous = ours
         }
