@@ -32,7 +32,9 @@ struct BrowseCursor: Codable, Hashable {
 
     /// base64url JSON: opaque to clients, but debuggable by us.
     var token: String {
-        let json = (try? JSONEncoder().encode(self)) ?? Data()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = (try? encoder.encode(self)) ?? Data()
         return json.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
