@@ -13,29 +13,30 @@ enum InstanceSQL {
     /// The WHERE clause of `filter`, with columns prefixed by `prefix` (`"i."` in joins); empty sql
     /// when the filter matches everything; nil when it can match nothing (an empty list, a name
     /// prefix no category has).
-    static func whereClause(_ filter: InstanceFilter, _ db: Database, prefix: String = "") throws -> Clause? {
+    ///
+    /// `categoriesUnindexed` writes the category term as `+category_id IN (…)`, which keeps SQLite
+    /// from driving the query by category (see `SQLiteBank.browseStatement`).
+    static func whereClause(
+        _ filter: InstanceFilter, _ db: Database, prefix: String = "", categoriesUnindexed: Bool = false
+    ) throws -> Clause? {
         var terms: [String] = []
         var arguments = StatementArguments()
 
-        func list<T: DatabaseValueConvertible>(_ column: String, _ values: [T]) -> Bool {
+        func list<T: DatabaseValueConvertible>(_ column: String, _ values: [T], unindexed: Bool = false) -> Bool {
             guard !values.isEmpty else { return false }
+            let lhs = (unindexed ? "+" : "") + prefix + column
             if values.count == 1 {
-                terms.append("\(prefix)\(column) = ?")
+                terms.append("\(lhs) = ?")
             } else {
-                terms.append("\(prefix)\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ",")))")
+                terms.append("\(lhs) IN (\(Array(repeating: "?", count: values.count).joined(separator: ",")))")
             }
             arguments += StatementArguments(values)
             return true
         }
 
-        var categories = filter.categoryIds.map { Array(Set($0)).sorted() }
-        if let namePrefix = filter.categoryNamePrefix {
-            let pattern = namePrefix.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-            let named = try Int64.fetchAll(db, sql: "SELECT id FROM category WHERE name LIKE ? ESCAPE '\\' ORDER BY id", arguments: [pattern])
-            categories = categories.map { ids in ids.filter(Set(named).contains) } ?? named
+        if let categories = try categoryIds(filter, db), !list("category_id", categories, unindexed: categoriesUnindexed) {
+            return nil
         }
-        if let categories, !list("category_id", categories) { return nil }
         if let statuses = filter.statuses, !list("status", Array(Set(statuses.map(\.rawValue))).sorted()) { return nil }
         if let kinds = filter.sourceKinds, !list("source_kind", Array(Set(kinds.map(\.rawValue))).sorted()) { return nil }
         if let segmenters = filter.segmenters, !list("segmenter", Array(Set(segmenters)).sorted()) { return nil }
@@ -58,6 +59,19 @@ enum InstanceSQL {
             arguments += [max(range.lowerBound, BankSchema.missingKey / 10), range.upperBound]
         }
         return Clause(sql: terms.joined(separator: " AND "), arguments: arguments)
+    }
+
+    /// The category ids a filter names (ids and name prefix intersected), sorted; nil when it does
+    /// not restrict categories.
+    static func categoryIds(_ filter: InstanceFilter, _ db: Database) throws -> [Int64]? {
+        var categories = filter.categoryIds.map { Array(Set($0)).sorted() }
+        if let namePrefix = filter.categoryNamePrefix {
+            let pattern = namePrefix.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            let named = try Int64.fetchAll(db, sql: "SELECT id FROM category WHERE name LIKE ? ESCAPE '\\' ORDER BY id", arguments: [pattern])
+            categories = categories.map { ids in ids.filter(Set(named).contains) } ?? named
+        }
+        return categories
     }
 
     /// The stored column an order sorts on.

@@ -89,7 +89,10 @@ extension SQLiteBank {
     static func browseStatement(
         _ query: InstanceQuery, cursor: BrowseCursor?, _ db: Database
     ) throws -> (String, StatementArguments)? {
-        guard let clause = try InstanceSQL.whereClause(query.filter, db, prefix: "i.") else { return nil }
+        let plan = try categoryPlan(query, db)
+        guard let clause = try InstanceSQL.whereClause(
+            query.filter, db, prefix: "i.", categoriesUnindexed: plan == .walkSortIndex)
+        else { return nil }
         let order = query.order
         let column = "i." + InstanceSQL.sortColumn(order.key)
         let direction = order.descending ? "DESC" : "ASC"
@@ -100,12 +103,47 @@ extension SQLiteBank {
             arguments += [cursor.s, cursor.i]
         }
         arguments += [query.limit + 1]
+        var tables = InstanceSQL.tables
+        if plan == .byCategory {
+            let index = "instance_browse_category_status_\(InstanceSQL.sortColumn(order.key))"
+            tables = tables.replacingOccurrences(of: "instance i ", with: "instance i INDEXED BY \(index) ")
+        }
         let sql = """
-            SELECT \(InstanceSQL.columns) FROM \(InstanceSQL.tables)
+            SELECT \(InstanceSQL.columns) FROM \(tables)
             \(terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "))
             ORDER BY \(column) \(direction), i.id \(direction) LIMIT ?
             """
         return (sql, arguments)
+    }
+
+    /// How a browse over several categories is driven.
+    enum CategoryPlan {
+        /// One category or none: SQLite's own choice is right (an index matches filter and order).
+        case sqliteChooses
+        /// Many matching rows: walk the sort index and skip other categories.
+        case walkSortIndex
+        /// Few matching rows: read them through the category index and sort them.
+        case byCategory
+    }
+
+    /// With several categories SQLite (which keeps no statistics here) must guess between reading
+    /// every matching row by category and sorting them (cost ~ selected rows), and walking the
+    /// sort index skipping other categories (cost ~ `limit × total / selected` entries); a wrong
+    /// guess costs seconds on a large bank. The kept per-category counts say which is cheaper.
+    static func categoryPlan(_ query: InstanceQuery, _ db: Database) throws -> CategoryPlan {
+        guard let categories = try InstanceSQL.categoryIds(query.filter, db), categories.count > 1 else { return .sqliteChooses }
+        let statuses = (query.filter.statuses ?? InstanceStatus.allCases).map(\.rawValue)
+        let statusMarks = Array(repeating: "?", count: statuses.count).joined(separator: ",")
+        let total = try Int.fetchOne(
+            db, sql: "SELECT ifnull(sum(n), 0) FROM category_count WHERE status IN (\(statusMarks))",
+            arguments: StatementArguments(statuses)) ?? 0
+        let categoryMarks = Array(repeating: "?", count: categories.count).joined(separator: ",")
+        let selected = try Int.fetchOne(
+            db,
+            sql: "SELECT ifnull(sum(n), 0) FROM category_count WHERE status IN (\(statusMarks)) AND category_id IN (\(categoryMarks))",
+            arguments: StatementArguments(statuses) + StatementArguments(categories)) ?? 0
+        let walk = Double(query.limit + 1) * Double(total) / Double(max(selected, 1))
+        return selected > 2_000 && walk < Double(selected) ? .walkSortIndex : .byCategory
     }
 
     /// SQLite's plan for a browse page, one line per step: lets tests prove the indices serve the

@@ -60,7 +60,7 @@ final class SQLiteBankWriter: BankWriter {
 
     private func requireCategory(_ id: Int64) throws(BankError) {
         if knownCategories.contains(id) { return }
-        guard try run({ try Bool.fetchOne(db, sql: "SELECT 1 FROM category WHERE id = ?", arguments: [id]) }) != nil else {
+        guard try lookup("SELECT id FROM category WHERE id = ?", [id]) != nil else {
             throw BankError.invalidCategory("no category with id \(id)")
         }
         knownCategories.insert(id)
@@ -72,7 +72,7 @@ final class SQLiteBankWriter: BankWriter {
         guard source.width > 0, source.height > 0 else {
             throw BankError.invalidArgument("source size \(source.width)×\(source.height)")
         }
-        if let existing = try run({ try Int64.fetchOne(db, sql: "SELECT id FROM source WHERE sha256 = ?", arguments: [source.sha256.data]) }) {
+        if let existing = try lookup("SELECT id FROM source WHERE sha256 = ?", [source.sha256.data]) {
             return Insertion(id: existing, inserted: false)
         }
         if let categoryId = source.categoryId { try requireCategory(categoryId) }
@@ -147,14 +147,9 @@ final class SQLiteBankWriter: BankWriter {
         let source = try sourceKindAndJob(instance.sourceId)
         try requireCategory(instance.categoryId)
 
-        let cutoutBlob = try run {
-            try Int64.fetchOne(db, sql: "SELECT id FROM blob WHERE sha256 = ?", arguments: [instance.cutout.sha256.data])
-        }
-        if let cutoutBlob, let existing = try run({
-            try Int64.fetchOne(
-                db, sql: "SELECT id FROM instance WHERE cutout_blob_id = ? AND category_id = ?",
-                arguments: [cutoutBlob, instance.categoryId])
-        }) {
+        let cutoutBlob = try lookup("SELECT id FROM blob WHERE sha256 = ?", [instance.cutout.sha256.data])
+        if let cutoutBlob,
+           let existing = try lookup("SELECT id FROM instance WHERE cutout_blob_id = ? AND category_id = ?", [cutoutBlob, instance.categoryId]) {
             return Insertion(id: existing, inserted: false)
         }
         let cutoutId: Int64
@@ -279,9 +274,7 @@ final class SQLiteBankWriter: BankWriter {
 
     /// The blob's id, inserting it when the bank does not hold these bytes yet.
     private func putBlob(_ data: Data, sha256: SHA256Digest, mediaType: String) throws(BankError) -> Int64 {
-        if let id = try run({ try Int64.fetchOne(db, sql: "SELECT id FROM blob WHERE sha256 = ?", arguments: [sha256.data]) }) {
-            return id
-        }
+        if let id = try lookup("SELECT id FROM blob WHERE sha256 = ?", [sha256.data]) { return id }
         return try insertBlob(data, sha256: sha256, mediaType: mediaType)
     }
 
@@ -291,6 +284,11 @@ final class SQLiteBankWriter: BankWriter {
             try statement.execute(arguments: [sha256.data, mediaType, data.count, data])
         }
         return db.lastInsertedRowID
+    }
+
+    /// One id from a cached statement: the lookups run once per written row.
+    private func lookup(_ sql: String, _ arguments: StatementArguments) throws(BankError) -> Int64? {
+        try run { try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) }
     }
 
     private func fault(_ point: BankWritePoint) throws(BankError) {

@@ -44,7 +44,7 @@ struct BrowseDataset {
     var model: [ModelInstance] = []
     var sources: [Int64] = []
 
-    init() throws {
+    init(count: Int = 240) throws {
         fixture = try BankFixture()
         let categories = try fixture.addCategories([BankCategory(id: BankCategory.userIdBase, name: "widget")])
         let names = Dictionary(uniqueKeysWithValues: categories.map { ($0.id, $0.name) })
@@ -59,7 +59,7 @@ struct BrowseDataset {
         let base = Date(timeIntervalSince1970: 1_750_000_000)
         var batch: [NewInstance] = []
         var pending: [ModelInstance] = []
-        for i in 0..<240 {
+        for i in 0..<count {
             let category = categories[rng.uniformIndex(below: categories.count)].id
             let s = rng.uniformIndex(below: sources.count)
             let score: Double? = i % 7 == 3 ? nil : 15 + Double(rng.uniformIndex(below: 41)) * 0.5
@@ -67,6 +67,9 @@ struct BrowseDataset {
             let status = InstanceStatus.allCases[rng.uniformIndex(below: 3)]
             let segmenter = segmenters[rng.uniformIndex(below: 3)]
             let created = base.addingTimeInterval(Double(rng.uniformIndex(below: 50)))
+            if batch.count == 500 {
+                try store(&batch, &pending)
+            }
             batch.append(try BankFixture.instance(
                 source: sources[s], category: category, seed: 1000 + i, score: score, area: area, status: status,
                 segmenter: segmenter, createdAt: created))
@@ -75,6 +78,10 @@ struct BrowseDataset {
                 job: sourceSpecs[s].1, segmenter: segmenter, score: score, area: area, status: status,
                 created: BankTime.millis(created)))
         }
+        try store(&batch, &pending)
+    }
+
+    private mutating func store(_ batch: inout [NewInstance], _ pending: inout [ModelInstance]) throws {
         let ids = try fixture.bank.addInstances(batch)
         for (k, insertion) in ids.enumerated() {
             precondition(insertion.inserted)
@@ -82,6 +89,8 @@ struct BrowseDataset {
             m.id = insertion.id
             model.append(m)
         }
+        batch.removeAll()
+        pending.removeAll()
     }
 
     func expected(_ filter: InstanceFilter, _ order: InstanceOrder) -> [Int64] {
@@ -231,6 +240,26 @@ struct BrowseDataset {
             #expect(before.isSubset(of: Set(seen)), "a row that existed before paging was skipped under \(order)")
             let monotone = zip(keys, keys.dropFirst()).allSatisfy { order.descending ? $0 >= $1 : $0 <= $1 }
             #expect(monotone, "keys went backwards under \(order)")
+        }
+    }
+
+    @Test func manyCategoriesWalkTheSortIndexWhenThatIsCheaper() throws {
+        let data = try BrowseDataset(count: 3000)
+        let bank = data.fixture.bank
+        // Categories 1-3 hold about three quarters of the rows: sorting them all would cost more than
+        // walking the score index and skipping the fourth category.
+        let wide = InstanceFilter(categoryIds: [1, 2, 3])
+        let plan = try bank.browsePlan(InstanceQuery(filter: wide, order: .bestScore)).joined(separator: " | ")
+        #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+        // Two small categories with a status: few rows, sorting them is cheaper.
+        let narrow = InstanceFilter(categoryIds: [2, 3], statuses: [.pending])
+        let narrowPlan = try bank.browsePlan(InstanceQuery(filter: narrow, order: .bestScore)).joined(separator: " | ")
+        #expect(narrowPlan.contains("category_status"), "\(narrowPlan)")
+        for filter in [wide, narrow, InstanceFilter(categoryNamePrefix: "a")] {
+            for key in InstanceOrder.Key.allCases {
+                let order = InstanceOrder(key, descending: key != .areaRatio)
+                #expect(try data.pages(filter, order, limit: 100).ids == data.expected(filter, order), "\(filter) \(order)")
+            }
         }
     }
 
