@@ -33,7 +33,7 @@ public enum ContourTracer {
         // 8-connected component (it cannot be one of its own, being above its top row).
         var nested = [Bool](repeating: false, count: starts.count)
         if !includeNested {
-            let bg = RowRuns(mask, foreground: false, eightConnected: false)
+            let bg = fg.complement(width: w, eightConnected: false)
             let touches = bg.borderTouchingLabels(width: w)
             for (i, s) in starts.enumerated() where s.y > 0 {
                 if let r = bg.run(containing: s.x, row: s.y - 1) { nested[i] = !touches[Int(bg.label[r])] }
