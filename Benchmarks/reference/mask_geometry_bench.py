@@ -8,7 +8,7 @@ usage:
 
 `objects`: 8 realistic instance masks (the largest hole-filled component of a thresholded photo
 channel, resized to 1024²) and 8 smooth random blob masks. `noisy`: 8 raw thresholded photo
-channels (speckle, holes, thousands of components). `run` also reads DIR/polygons-SET.json, the
+channels (speckle, holes, thousands of components). OpenCV runs single-threaded, like xpaste. `run` also reads DIR/polygons-SET.json, the
 polygons xpaste-bench derived from the same masks, to time pycocotools' rasteriser on them.
 """
 import json
@@ -71,6 +71,9 @@ def load(out_dir, set_name):
 
 
 def run(out_dir):
+    # xpaste's kernels are single-threaded (callers parallelise over masks), so OpenCV gets one
+    # thread too; its parallel labelling only adds contention on a shared machine.
+    cv2.setNumThreads(1)
     for set_name in ("objects", "noisy"):
         masks = load(out_dir, set_name)
         n = len(masks)

@@ -4,17 +4,19 @@ extension RLE {
     ///
     /// Rather than walking the mask column by column (a cache miss per pixel), this works on rows:
     /// a column-major run boundary at (x, y), y ≥ 1, is exactly a byte where row y differs from
-    /// row y − 1, which a word-wide XOR finds eight pixels at a time. A first pass counts the
-    /// boundaries per column, a second drops each one's column-major index into its column's slot,
-    /// which leaves them sorted; the counts are the gaps between consecutive boundaries.
+    /// row y − 1, which a word-wide XOR finds eight pixels at a time (32 equal bytes are skipped
+    /// at once). One pass records each boundary's column and counts them per column; a counting
+    /// sort by column then leaves their column-major indices sorted, and the counts are the gaps
+    /// between consecutive boundaries.
+    ///
+    /// COCO counts are 32-bit, so masks hold fewer than 2³² pixels (65536 × 65535 at most).
     public init(encoding mask: BinaryMask) {
         let w = mask.width, h = mask.height, n = w * h
+        precondition(n <= Int(UInt32.max), "a \(w)×\(h) mask has too many pixels for COCO's 32-bit RLE counts")
         guard n > 0 else {
             self.init(unchecked: h, width: w, counts: [0])
             return
         }
-        // One pass over the mask collects each boundary's column, row by row, and counts them per
-        // column; a counting sort by column then yields them in column-major order.
         var columns: [UInt32] = []
         var rowStart = [Int](repeating: 0, count: h + 1)
         var slot = [Int](repeating: 0, count: w + 1)
