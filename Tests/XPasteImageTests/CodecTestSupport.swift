@@ -89,3 +89,16 @@ enum PixelCompare {
         return out
     }
 }
+
+/// The stable code of the `ImageError` a call throws, for exact error-case assertions.
+enum ImageErrorCode {
+    /// The code of the error `body` throws, or nil when it succeeds.
+    static func of(_ body: () throws(ImageError) -> Void) -> String? {
+        do {
+            try body()
+            return nil
+        } catch {
+            return error.code
+        }
+    }
+}

@@ -104,6 +104,18 @@ def main():
     save("gray_alpha16.png", lambda p: write_png(p, wide[..., [0, 3]], color_type=4, bit_depth=16))
     save("interlaced_rgb.png", lambda p: write_png(p, pattern(35, 19, 3, 5), color_type=2, bit_depth=8,
                                                    interlace=True))
+
+    # Decompression bomb: 10000×10000 gray zeros (100 megapixels) deflate to about 100 KB.
+    def bomb(path):
+        width, height = 10000, 10000
+        deflate = zlib.compressobj(9)
+        row = bytes(width + 1)
+        idat = b"".join(deflate.compress(row) for _ in range(height)) + deflate.flush()
+        ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+        with open(path, "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+
+    save("bomb_100mp.png", bomb)
     json.dump(written, sys.stdout)
 
 
