@@ -50,7 +50,7 @@ let package = Package(
             dependencies: ["XPasteImage", "XPasteTestSupport"],
             resources: [.copy("Resources")]
         ),
-        .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"]),
+        .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -165,12 +165,16 @@ struct LVISValidationState {
         current.append(LVISViolation(code: code, severity: severity, path: path(), message: message()))
     }
 
-    /// Moves the current element's violations into the report and returns them.
+    /// Moves the current element's violations into the report and returns them. A rejected
+    /// element (writer mode) leaves no trace in the report: it is not part of the output.
     private mutating func flushCurrent() -> [LVISViolation] {
         guard !current.isEmpty else { return [] }
         let found = current
+        let accepted = mayCommit
         current.removeAll(keepingCapacity: true)
-        for v in found { record(v.code, v.severity, v.path, v.message) }
+        if accepted {
+            for v in found { record(v.code, v.severity, v.path, v.message) }
+        }
         return found
     }
 
