@@ -64,7 +64,7 @@ enum LVISFixtures {
         annotations.append(LVISAnnotation(
             id: 6, imageID: 3, categoryID: 5,
             segmentation: .rle(LVISRLE(height: 4, width: 3, counts: .uncompressed([2, 3, 7]))),
-            area: 3, bbox: LVISBox(x: 0, y: 2, width: 1, height: 3)
+            area: 3, bbox: LVISBox(x: 0, y: 0, width: 2, height: 4)
         ))
         return LVISDataset(
             info: LVISInfo(description: "xpaste test", url: "https://example.org", version: "1.0", year: 2026,
