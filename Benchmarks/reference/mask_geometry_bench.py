@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import benchclock  # noqa: E402
 
 SIDE = 1024
+REPEATS = 11  # as MaskGeometryBench.repeats
 
 
 def blobs(rng, density, smooth):
@@ -70,6 +71,10 @@ def load(out_dir, set_name):
     return [np.ascontiguousarray(m) for m in raw.reshape(-1, SIDE, SIDE)]
 
 
+def timed(body):
+    return benchclock.median(body, repeats=REPEATS)
+
+
 def run(out_dir):
     # xpaste's kernels are single-threaded (callers parallelise over masks), so OpenCV gets one
     # thread too; its parallel labelling only adds contention on a shared machine.
@@ -84,14 +89,14 @@ def run(out_dir):
             benchclock.report(f"{op} {set_name} 1024²", impl, n, seconds)
 
         # Our input is row-major, so the fair reference includes the Fortran-order copy.
-        report("rle-encode", "pycocotools", benchclock.median(
+        report("rle-encode", "pycocotools", timed(
             lambda: [mask_utils.encode(np.asfortranarray(m)) for m in masks]))
-        report("rle-encode", "pycocotools (Fortran input, copy untimed)", benchclock.median(
+        report("rle-encode", "pycocotools (Fortran input, copy untimed)", timed(
             lambda: [mask_utils.encode(f) for f in fortran]))
         # Decode: string → mask. pycocotools returns Fortran order; ours is row-major.
-        report("rle-decode", "pycocotools", benchclock.median(
+        report("rle-decode", "pycocotools", timed(
             lambda: [mask_utils.decode(r) for r in rles]))
-        report("rle-decode", "pycocotools + C-order copy", benchclock.median(
+        report("rle-decode", "pycocotools + C-order copy", timed(
             lambda: [np.ascontiguousarray(mask_utils.decode(r)) for r in rles]))
 
         def contours(eps):
@@ -101,9 +106,9 @@ def run(out_dir):
                 out.append([cv2.approxPolyDP(c, eps, True) for c in cs] if eps > 0 else cs)
             return out
 
-        report("mask-to-polygons t=0", "opencv findContours(EXTERNAL, NONE)", benchclock.median(lambda: contours(0)))
-        report("mask-to-polygons t=1", "opencv findContours + approxPolyDP(1.0)", benchclock.median(lambda: contours(1.0)))
-        report("components", "opencv connectedComponentsWithStats(8)", benchclock.median(
+        report("mask-to-polygons t=0", "opencv findContours(EXTERNAL, NONE)", timed(lambda: contours(0)))
+        report("mask-to-polygons t=1", "opencv findContours + approxPolyDP(1.0)", timed(lambda: contours(1.0)))
+        report("components", "opencv connectedComponentsWithStats(8)", timed(
             lambda: [cv2.connectedComponentsWithStats(m, connectivity=8) for m in masks]))
 
         poly_path = os.path.join(out_dir, f"polygons-{set_name}.json")
@@ -114,7 +119,7 @@ def run(out_dir):
             def rasterise():
                 return [mask_utils.merge(mask_utils.frPyObjects(p, SIDE, SIDE)) if p else None for p in polygons]
 
-            report("polygons-to-rle t=1", "pycocotools frPyObjects+merge", benchclock.median(rasterise))
+            report("polygons-to-rle t=1", "pycocotools frPyObjects+merge", timed(rasterise))
 
 
 if __name__ == "__main__":

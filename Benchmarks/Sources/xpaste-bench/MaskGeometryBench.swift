@@ -7,6 +7,8 @@ import XPasteImage
 /// Also writes DIR/polygons-SET.json (tolerance-1 polygons) for the reference rasteriser bench.
 enum MaskGeometryBench {
     static let side = 1024
+    /// More repeats than the default: these runs are milliseconds long and the machine is shared.
+    static let repeats = 11
 
     /// Missing or wrong arguments.
     struct UsageError: Error, CustomStringConvertible {
@@ -28,18 +30,18 @@ enum MaskGeometryBench {
             var sink = 0
 
             // Encode includes the compressed string, as pycocotools.encode does.
-            report("rle-encode", BenchClock.median { for m in masks { sink &+= RLE(encoding: m).compressedCounts.utf8.count } })
+            report("rle-encode", BenchClock.median(repeats: repeats) { for m in masks { sink &+= RLE(encoding: m).compressedCounts.utf8.count } })
             let strings = masks.map { RLE(encoding: $0).compressedCounts }
             // Decode starts from the string, as pycocotools.decode does, and yields a row-major mask.
-            report("rle-decode", try BenchClock.median {
+            report("rle-decode", try BenchClock.median(repeats: repeats) {
                 for s in strings { sink &+= try RLE(height: side, width: side, compressedCounts: s).decode().bits.count }
             })
-            report("mask-to-polygons t=0", BenchClock.median { for m in masks { sink &+= m.cocoPolygons(tolerance: 0).count } })
-            report("mask-to-polygons t=1", BenchClock.median { for m in masks { sink &+= m.cocoPolygons(tolerance: 1).count } })
-            report("components", BenchClock.median { for m in masks { sink &+= m.connectedComponents().components.count } })
+            report("mask-to-polygons t=0", BenchClock.median(repeats: repeats) { for m in masks { sink &+= m.cocoPolygons(tolerance: 0).count } })
+            report("mask-to-polygons t=1", BenchClock.median(repeats: repeats) { for m in masks { sink &+= m.cocoPolygons(tolerance: 1).count } })
+            report("components", BenchClock.median(repeats: repeats) { for m in masks { sink &+= m.connectedComponents().components.count } })
 
             let polygons = masks.map { $0.cocoPolygons(tolerance: 1) }
-            report("polygons-to-rle t=1", try BenchClock.median {
+            report("polygons-to-rle t=1", try BenchClock.median(repeats: repeats) {
                 for p in polygons { sink &+= try RLE(polygons: p, height: side, width: side).counts.count }
             })
             let json = try JSONSerialization.data(withJSONObject: polygons)
