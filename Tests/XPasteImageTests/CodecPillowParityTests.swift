@@ -70,4 +70,13 @@ import XPasteTestSupport
         #expect(Set(decoded).count == 8)
         #expect(decoded[5].width == 32 && decoded[5].height == 48)
     }
+
+    @Test func maskDecodingMatchesPillowOnEveryGrayLayout() throws {
+        let reference = try PillowReference.decode(try ["gray8.png", "gray16.png", "gray1.png", "gray_alpha.png"].map(CodecFixtures.path))
+        for (name, expected) in zip(["gray8.png", "gray16.png", "gray1.png", "gray_alpha.png"], reference) {
+            let mask = try ImageCodec.decodeMask(CodecFixtures.bytes(name))
+            let step = expected.format.channels
+            #expect(mask.values == Swift.stride(from: 0, to: expected.pixels.count, by: step).map { expected.pixels[$0] }, "\(name)")
+        }
+    }
 }
