@@ -3,16 +3,26 @@ import XPasteImage
 import XPasteTestSupport
 
 /// The fixtures `Reference/make_codec_fixtures.py` writes, generated once per test process into
-/// a private temporary directory that is removed at exit.
+/// a private temporary directory that is removed at exit; or, when `$XPASTE_CODEC_FIXTURES`
+/// names a directory, the fixtures already generated there (scripts/valgrind-codecs does this,
+/// because Foundation's `Process` cannot spawn Python under valgrind).
 enum CodecFixtures {
     static let root = FileManager.default.temporaryDirectory
         .appendingPathComponent("xpaste-codec-fixtures-\(UUID().uuidString)")
 
     private static let generated: Result<URL, any Error> = Result {
+        if let given = ProcessInfo.processInfo.environment["XPASTE_CODEC_FIXTURES"], !given.isEmpty {
+            return URL(fileURLWithPath: given)
+        }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         atexit { try? FileManager.default.removeItem(at: CodecFixtures.root) }
         try ReferencePython.run(script: "Tests/XPasteImageTests/Reference/make_codec_fixtures.py", arguments: [root.path])
         return root
+    }
+
+    /// Names of every generated fixture.
+    static func all() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: generated.get().path).sorted()
     }
 
     /// Path of a generated fixture.

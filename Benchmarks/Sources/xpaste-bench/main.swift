@@ -3,6 +3,7 @@ import Foundation
 // `xpaste-bench NAME [args…]`: each benchmark group registers one entry here.
 let groups: [String: ([String]) throws -> Void] = [
     "maskgeom": MaskGeometryBench.run,
+    "codecs": CodecBench.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
