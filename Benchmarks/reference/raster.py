@@ -3,6 +3,8 @@ algebra) with Pillow, OpenCV and NumPy, on the same inputs as `xpaste-bench rast
 
   raster.py --export DIR   writes the shared inputs (raw bytes + inputs.json) into DIR
   raster.py DIR            times the references on them, one JSON line per benchmark
+
+OpenCV runs with one thread (cv2.setNumThreads(1)) because xpaste's kernels are single-threaded.
 """
 import json
 import os
@@ -54,6 +56,8 @@ def composite_numpy(dst, patch, x, y):
 
 
 def run(folder):
+    # xpaste's kernels are single-threaded (callers parallelise across images), so compare per core.
+    cv2.setNumThreads(1)
     photo, patch, soft, binary = load(folder)
     pil_photo = Image.fromarray(photo)
     pixels = photo.shape[0] * photo.shape[1]

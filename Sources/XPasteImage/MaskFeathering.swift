@@ -10,7 +10,7 @@ import Foundation
 enum MaskFeathering {
     /// Largest accepted box radius / Gaussian sigma: far beyond any feathering need, small enough
     /// that sums stay in range and kernels stay cheap to build.
-    static let maximumRadius = 4096
+    static let maximumRadius = 1000
     static let maximumSigma = 1000.0
 
     /// OpenCV's `borderInterpolate` for `BORDER_REFLECT_101`.
@@ -65,26 +65,29 @@ enum MaskFeathering {
     }
 
     /// Gaussian blur in OpenCV's fixed point: the horizontal pass keeps 8 fractional bits, the
-    /// vertical pass 16, and the result is rounded half up.
+    /// vertical pass 16, and the result is rounded half up. Every intermediate is an exact integer,
+    /// so folding the symmetric taps and 16-bit lanes in the horizontal pass (its sums are at most
+    /// 255 · 256) change nothing in the result.
     static func gaussian(_ values: [UInt8], width: Int, height: Int, sigma: Double) -> [UInt8] {
         let kernel = gaussianKernel(sigma: sigma)
         let radius = kernel.count / 2
         if radius == 0 { return values }
-        var horizontal = [UInt32](repeating: 0, count: width * height)
+        let k16 = kernel.map { UInt16($0) }
+        var horizontal = [UInt16](repeating: 0, count: width * height)
         var ext = [UInt8](repeating: 0, count: width + 2 * radius)
         values.withUnsafeBufferPointer { src in
             horizontal.withUnsafeMutableBufferPointer { h in
                 ext.withUnsafeMutableBufferPointer { e in
-                    kernel.withUnsafeBufferPointer { k in
-                        for y in 0..<height {
-                            extendRow(src.baseAddress! + y * width, width: width, radius: radius, into: e.baseAddress!)
-                            let out = h.baseAddress! + y * width
-                            for x in 0..<width { out[x] = 0 }
-                            // Tap-outer order keeps the inner loop a contiguous multiply-add.
-                            for j in 0..<k.count {
-                                let w = k[j], p = e.baseAddress! + j
-                                for x in 0..<width { out[x] &+= UInt32(p[x]) &* w }
-                            }
+                    let p = e.baseAddress!
+                    for y in 0..<height {
+                        extendRow(src.baseAddress! + y * width, width: width, radius: radius, into: p)
+                        let out = h.baseAddress! + y * width
+                        let centre = k16[radius], mid = p + radius
+                        for x in 0..<width { out[x] = UInt16(mid[x]) &* centre }
+                        // Tap-outer order keeps the inner loop a contiguous multiply-add.
+                        for j in 0..<radius {
+                            let w = k16[j], left = p + j, right = p + 2 * radius - j
+                            for x in 0..<width { out[x] &+= (UInt16(left[x]) &+ UInt16(right[x])) &* w }
                         }
                     }
                 }
@@ -95,17 +98,18 @@ enum MaskFeathering {
         horizontal.withUnsafeBufferPointer { h in
             out.withUnsafeMutableBufferPointer { o in
                 acc.withUnsafeMutableBufferPointer { a in
-                    kernel.withUnsafeBufferPointer { k in
-                        for y in 0..<height {
-                            for x in 0..<width { a[x] = 1 << 15 }
-                            for j in 0..<k.count {
-                                let w = k[j]
-                                let row = h.baseAddress! + reflect101(y + j - radius, height) * width
-                                for x in 0..<width { a[x] &+= row[x] &* w }
-                            }
-                            let dst = o.baseAddress! + y * width
-                            for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: min(a[x] >> 16, 255)) }
+                    let hb = h.baseAddress!, ab = a.baseAddress!
+                    for y in 0..<height {
+                        let centre = kernel[radius], mid = hb + y * width
+                        for x in 0..<width { ab[x] = (1 << 15) &+ UInt32(mid[x]) &* centre }
+                        for j in 0..<radius {
+                            let w = kernel[j]
+                            let above = hb + reflect101(y - radius + j, height) * width
+                            let below = hb + reflect101(y + radius - j, height) * width
+                            for x in 0..<width { ab[x] &+= (UInt32(above[x]) &+ UInt32(below[x])) &* w }
                         }
+                        let dst = o.baseAddress! + y * width
+                        for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: ab[x] >> 16) }
                     }
                 }
             }
@@ -113,12 +117,16 @@ enum MaskFeathering {
         return out
     }
 
-    /// Mean over the (2r+1)² window, rounded to nearest (no ties: the window size is odd), with
-    /// running sums so the cost does not grow with the radius.
+    /// Mean over the (2r+1)² window, rounded to nearest, with running sums so the cost does not
+    /// grow with the radius.
+    ///
+    /// The rounding `⌊(2s + n) / 2n⌋` is done by multiplying with a reciprocal: the quotient is
+    /// never an integer and stays at least 1/(2n) away from one (n is odd), far more than the
+    /// reciprocal's error in Float (n ≤ 4096) or Double, so truncation gives the exact result.
     static func box(_ values: [UInt8], width: Int, height: Int, radius: Int) -> [UInt8] {
         if radius == 0 { return values }
         let window = 2 * radius + 1
-        var horizontal = [Int](repeating: 0, count: width * height)
+        var horizontal = [UInt32](repeating: 0, count: width * height)
         var ext = [UInt8](repeating: 0, count: width + 2 * radius)
         values.withUnsafeBufferPointer { src in
             horizontal.withUnsafeMutableBufferPointer { h in
@@ -126,35 +134,41 @@ enum MaskFeathering {
                     let p = e.baseAddress!
                     for y in 0..<height {
                         extendRow(src.baseAddress! + y * width, width: width, radius: radius, into: p)
-                        var s = 0
-                        for i in 0..<window { s += Int(p[i]) }
+                        var s: UInt32 = 0
+                        for i in 0..<window { s &+= UInt32(p[i]) }
                         let out = h.baseAddress! + y * width
                         for x in 0..<width {
                             out[x] = s
-                            if x + 1 < width { s += Int(p[x + window]) - Int(p[x]) }
+                            if x + 1 < width { s = s &+ UInt32(p[x + window]) &- UInt32(p[x]) }
                         }
                     }
                 }
             }
         }
-        let area = window * window
+        let area = UInt32(window * window)
         var out = [UInt8](repeating: 0, count: width * height)
-        var column = [Int](repeating: 0, count: width)
+        var column = [UInt32](repeating: 0, count: width)
+        let useFloat = area <= 4096
+        let inverseFloat = 1 / Float(2 * area), inverseDouble = 1 / Double(2 * area)
         horizontal.withUnsafeBufferPointer { h in
             out.withUnsafeMutableBufferPointer { o in
                 column.withUnsafeMutableBufferPointer { c in
-                    let hb = h.baseAddress!
+                    let hb = h.baseAddress!, cb = c.baseAddress!
                     for j in -radius...radius {
                         let row = hb + reflect101(j, height) * width
-                        for x in 0..<width { c[x] += row[x] }
+                        for x in 0..<width { cb[x] &+= row[x] }
                     }
                     for y in 0..<height {
                         let dst = o.baseAddress! + y * width
-                        for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: (2 * c[x] + area) / (2 * area)) }
+                        if useFloat {
+                            for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: Int32(Float(2 &* cb[x] &+ area) * inverseFloat)) }
+                        } else {
+                            for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: Int64(Double(2 &* UInt64(cb[x]) &+ UInt64(area)) * inverseDouble)) }
+                        }
                         if y + 1 < height {
                             let incoming = hb + reflect101(y + radius + 1, height) * width
                             let outgoing = hb + reflect101(y - radius, height) * width
-                            for x in 0..<width { c[x] += incoming[x] - outgoing[x] }
+                            for x in 0..<width { cb[x] = cb[x] &+ incoming[x] &- outgoing[x] }
                         }
                     }
                 }
@@ -184,7 +198,7 @@ extension Mask {
     /// The mask averaged over a (2·radius+1)² square: a cheaper, linear feather. Equals
     /// `cv2.blur(mask, (2r+1, 2r+1))` exactly (reflect-101 borders, rounded mean).
     ///
-    /// - Throws: `ImageError.invalidArgument` unless 0 ≤ radius ≤ 4096.
+    /// - Throws: `ImageError.invalidArgument` unless 0 ≤ radius ≤ 1000.
     public func boxBlurred(radius: Int) throws(ImageError) -> Mask {
         guard radius >= 0, radius <= MaskFeathering.maximumRadius else {
             throw ImageError.invalidArgument("box radius must be in 0…\(MaskFeathering.maximumRadius), got \(radius)")
