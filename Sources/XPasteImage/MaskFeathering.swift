@@ -64,53 +64,76 @@ enum MaskFeathering {
         }
     }
 
-    /// Gaussian blur in OpenCV's fixed point: the horizontal pass keeps 8 fractional bits, the
-    /// vertical pass 16, and the result is rounded half up. Every intermediate is an exact integer,
-    /// so folding the symmetric taps and 16-bit lanes in the horizontal pass (its sums are at most
-    /// 255 · 256) change nothing in the result.
-    static func gaussian(_ values: [UInt8], width: Int, height: Int, sigma: Double) -> [UInt8] {
-        let kernel = gaussianKernel(sigma: sigma)
-        let radius = kernel.count / 2
-        if radius == 0 { return values }
-        let k16 = kernel.map { UInt16($0) }
-        var horizontal = [UInt16](repeating: 0, count: width * height)
-        var ext = [UInt8](repeating: 0, count: width + 2 * radius)
-        values.withUnsafeBufferPointer { src in
-            horizontal.withUnsafeMutableBufferPointer { h in
-                ext.withUnsafeMutableBufferPointer { e in
-                    let p = e.baseAddress!
-                    for y in 0..<height {
-                        extendRow(src.baseAddress! + y * width, width: width, radius: radius, into: p)
-                        let out = h.baseAddress! + y * width
-                        let centre = k16[radius], mid = p + radius
-                        for x in 0..<width { out[x] = UInt16(mid[x]) &* centre }
-                        // Tap-outer order keeps the inner loop a contiguous multiply-add.
-                        for j in 0..<radius {
-                            let w = k16[j], left = p + j, right = p + 2 * radius - j
-                            for x in 0..<width { out[x] &+= (UInt16(left[x]) &+ UInt16(right[x])) &* w }
-                        }
-                    }
-                }
+    /// Rows of a horizontal pass, produced on demand into a ring of row slots.
+    ///
+    /// A vertical window over rows y − r … y + r (reflected at the borders, which only ever
+    /// reaches rows inside that same range) needs at most `slots` consecutive rows, so a ring that
+    /// size keeps the working set in cache instead of a full intermediate plane.
+    struct RowRing<Element> {
+        let width: Int
+        let slots: Int
+        let storage: UnsafeMutablePointer<Element>
+        /// Rows 0 ..< ready have been produced.
+        var ready = 0
+
+        init(width: Int, slots: Int, zero: Element) {
+            self.width = width
+            self.slots = slots
+            storage = .allocate(capacity: width * slots)
+            storage.initialize(repeating: zero, count: width * slots)
+        }
+
+        func deallocate() { storage.deallocate() }
+
+        /// The slot holding row `y` (which must be produced and still in the window).
+        @inline(__always) func row(_ y: Int) -> UnsafeMutablePointer<Element> { storage + (y % slots) * width }
+
+        /// Produces rows up to and including `y` with `make(row, destination)`.
+        @inline(__always)
+        mutating func produce(through y: Int, _ make: (Int, UnsafeMutablePointer<Element>) -> Void) {
+            while ready <= y {
+                make(ready, row(ready))
+                ready += 1
             }
         }
+    }
+
+    /// Gaussian blur in OpenCV's fixed point: the horizontal pass keeps 8 fractional bits, the
+    /// vertical pass 16, and the result is rounded half up. Every intermediate is an exact integer
+    /// (horizontal sums are at most 255 · 256 and fit 16-bit lanes; folding the symmetric taps
+    /// changes nothing), so the result is OpenCV's whatever the evaluation order.
+    static func gaussian(_ values: [UInt8], width: Int, height: Int, sigma: Double) -> [UInt8] {
+        let kernel = gaussianKernel(sigma: sigma).map { UInt16($0) }
+        let radius = kernel.count / 2
+        if radius == 0 { return values }
+        var ring = RowRing<UInt16>(width: width, slots: min(height, 2 * radius + 1), zero: 0)
+        let ext = UnsafeMutablePointer<UInt8>.allocate(capacity: width + 2 * radius)
+        let acc = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
+        defer { ring.deallocate(); ext.deallocate(); acc.deallocate() }
         var out = [UInt8](repeating: 0, count: width * height)
-        var acc = [UInt32](repeating: 0, count: width)
-        horizontal.withUnsafeBufferPointer { h in
+        values.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { o in
-                acc.withUnsafeMutableBufferPointer { a in
-                    let hb = h.baseAddress!, ab = a.baseAddress!
-                    for y in 0..<height {
-                        let centre = kernel[radius], mid = hb + y * width
-                        for x in 0..<width { ab[x] = (1 << 15) &+ UInt32(mid[x]) &* centre }
-                        for j in 0..<radius {
-                            let w = kernel[j]
-                            let above = hb + reflect101(y - radius + j, height) * width
-                            let below = hb + reflect101(y + radius - j, height) * width
-                            for x in 0..<width { ab[x] &+= (UInt32(above[x]) &+ UInt32(below[x])) &* w }
-                        }
-                        let dst = o.baseAddress! + y * width
-                        for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: ab[x] >> 16) }
+                let horizontalPass = { (y: Int, h: UnsafeMutablePointer<UInt16>) in
+                    extendRow(src.baseAddress! + y * width, width: width, radius: radius, into: ext)
+                    let centre = kernel[radius], mid = UnsafePointer(ext + radius)
+                    for x in 0..<width { h[x] = UInt16(mid[x]) &* centre }
+                    for j in 0..<radius {
+                        let w = kernel[j], left = UnsafePointer(ext + j), right = UnsafePointer(ext + 2 * radius - j)
+                        for x in 0..<width { h[x] &+= (UInt16(left[x]) &+ UInt16(right[x])) &* w }
                     }
+                }
+                for y in 0..<height {
+                    ring.produce(through: min(height - 1, y + radius), horizontalPass)
+                    for x in 0..<width { acc[x] = 1 << 15 }
+                    // 16-bit × 16-bit products widened to 32 bits: baseline SSE2 has fast
+                    // instructions for exactly that (a general 32-bit multiply it does not).
+                    for j in 0..<kernel.count {
+                        let w = UInt32(kernel[j])
+                        let row = UnsafePointer(ring.row(reflect101(y - radius + j, height)))
+                        for x in 0..<width { acc[x] &+= UInt32(row[x]) &* w }
+                    }
+                    let dst = o.baseAddress! + y * width
+                    for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: acc[x] >> 16) }
                 }
             }
         }
@@ -126,50 +149,45 @@ enum MaskFeathering {
     static func box(_ values: [UInt8], width: Int, height: Int, radius: Int) -> [UInt8] {
         if radius == 0 { return values }
         let window = 2 * radius + 1
-        var horizontal = [UInt32](repeating: 0, count: width * height)
-        var ext = [UInt8](repeating: 0, count: width + 2 * radius)
-        values.withUnsafeBufferPointer { src in
-            horizontal.withUnsafeMutableBufferPointer { h in
-                ext.withUnsafeMutableBufferPointer { e in
-                    let p = e.baseAddress!
-                    for y in 0..<height {
-                        extendRow(src.baseAddress! + y * width, width: width, radius: radius, into: p)
-                        var s: UInt32 = 0
-                        for i in 0..<window { s &+= UInt32(p[i]) }
-                        let out = h.baseAddress! + y * width
-                        for x in 0..<width {
-                            out[x] = s
-                            if x + 1 < width { s = s &+ UInt32(p[x + window]) &- UInt32(p[x]) }
-                        }
-                    }
-                }
-            }
-        }
-        let area = UInt32(window * window)
-        var out = [UInt8](repeating: 0, count: width * height)
-        var column = [UInt32](repeating: 0, count: width)
+        let area = Int32(window * window)
+        var ring = RowRing<Int32>(width: width, slots: min(height, 2 * radius + 2), zero: 0)
+        let ext = UnsafeMutablePointer<UInt8>.allocate(capacity: width + 2 * radius)
+        let column = UnsafeMutablePointer<Int32>.allocate(capacity: width)
+        defer { ring.deallocate(); ext.deallocate(); column.deallocate() }
+        column.initialize(repeating: 0, count: width)
         let useFloat = area <= 4096
         let inverseFloat = 1 / Float(2 * area), inverseDouble = 1 / Double(2 * area)
-        horizontal.withUnsafeBufferPointer { h in
+        var out = [UInt8](repeating: 0, count: width * height)
+        values.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { o in
-                column.withUnsafeMutableBufferPointer { c in
-                    let hb = h.baseAddress!, cb = c.baseAddress!
-                    for j in -radius...radius {
-                        let row = hb + reflect101(j, height) * width
-                        for x in 0..<width { cb[x] &+= row[x] }
+                let horizontalPass = { (y: Int, h: UnsafeMutablePointer<Int32>) in
+                    extendRow(src.baseAddress! + y * width, width: width, radius: radius, into: ext)
+                    var s: Int32 = 0
+                    for i in 0..<window { s &+= Int32(ext[i]) }
+                    for x in 0..<width {
+                        h[x] = s
+                        s = s &+ Int32(ext[x &+ window]) &- Int32(ext[x])
                     }
-                    for y in 0..<height {
-                        let dst = o.baseAddress! + y * width
-                        if useFloat {
-                            for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: Int32(Float(2 &* cb[x] &+ area) * inverseFloat)) }
-                        } else {
-                            for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: Int64(Double(2 &* UInt64(cb[x]) &+ UInt64(area)) * inverseDouble)) }
+                }
+                ring.produce(through: min(height - 1, radius), horizontalPass)
+                for j in -radius...radius {
+                    let row = UnsafePointer(ring.row(reflect101(j, height)))
+                    for x in 0..<width { column[x] &+= row[x] }
+                }
+                for y in 0..<height {
+                    let dst = o.baseAddress! + y * width
+                    if useFloat {
+                        for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: Int32(Float(2 &* column[x] &+ area) * inverseFloat)) }
+                    } else {
+                        for x in 0..<width {
+                            dst[x] = UInt8(truncatingIfNeeded: Int64(Double(2 &* Int64(column[x]) &+ Int64(area)) * inverseDouble))
                         }
-                        if y + 1 < height {
-                            let incoming = hb + reflect101(y + radius + 1, height) * width
-                            let outgoing = hb + reflect101(y - radius, height) * width
-                            for x in 0..<width { cb[x] = cb[x] &+ incoming[x] &- outgoing[x] }
-                        }
+                    }
+                    if y + 1 < height {
+                        ring.produce(through: min(height - 1, y + radius + 1), horizontalPass)
+                        let incoming = UnsafePointer(ring.row(reflect101(y + radius + 1, height)))
+                        let outgoing = UnsafePointer(ring.row(reflect101(y - radius, height)))
+                        for x in 0..<width { column[x] = column[x] &+ incoming[x] &- outgoing[x] }
                     }
                 }
             }
