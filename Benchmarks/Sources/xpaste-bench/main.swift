@@ -4,6 +4,7 @@ import Foundation
 let groups: [String: ([String]) throws -> Void] = [
     "maskgeom": MaskGeometryBench.run,
     "codecs": CodecBench.run,
+    "raster": RasterBench.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
