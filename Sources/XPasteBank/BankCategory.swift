@@ -1,4 +1,9 @@
 import Foundation
+import XPasteLVIS
+
+/// LVIS frequency group of a category (r < 10 training images, c 10–99, f ≥ 100): the LVIS model's own
+/// type, so categories move between the bank and LVIS files without conversion.
+public typealias CategoryFrequency = LVISFrequency
 
 /// A category the bank files instances under: an LVIS category (its LVIS id) or a user-defined
 /// one (an id from `BankCategory.userIdBase` up, so the two ranges never collide).
@@ -47,10 +52,17 @@ public struct BankCategory: Sendable, Hashable, Codable {
     /// id it looks the size prior up with). Nil for user categories, which X-Paste cannot load.
     public var xpastePoolIndex: Int? { isUserDefined || id < 1 ? nil : Int(id - 1) }
 
-    /// How names are compared when matching: lowercase, spaces and hyphens as underscores
-    /// (`"Aerosol can"` finds `aerosol_can`).
+    /// Creates the bank record of an LVIS (or COCO) category, keeping its id.
+    public init(lvis category: LVISCategory) {
+        self.init(
+            id: Int64(category.id), name: category.name, synonyms: category.synonyms ?? [], definition: category.definition,
+            synset: category.synset, frequency: category.frequency, imageCount: category.imageCount,
+            instanceCount: category.instanceCount)
+    }
+
+    /// How names are compared when matching, the same rule as `LVISVocabulary`: lowercase, trimmed,
+    /// runs of spaces and underscores as one `_` (`"Aerosol can"` finds `aerosol_can`).
     public static func normalizedName(_ name: String) -> String {
-        String(name.lowercased().map { $0 == " " || $0 == "-" ? "_" : $0 })
-            .trimmingCharacters(in: CharacterSet(charactersIn: "_"))
+        LVISVocabulary.normalize(name)
     }
 }

@@ -23,11 +23,17 @@ public struct BankImporter: Sendable {
         public var jobId: String?
         /// Decoder limits for imported files.
         public var limits: DecodeLimits
+        /// Longest side of the thumbnails made for the browser; nil makes none.
+        public var thumbnailMaxSide: Int?
+        /// COCO/LVIS import: also import crowd annotations (`iscrowd` = 1), which usually cover
+        /// several objects at once.
+        public var includeCrowd: Bool
 
         /// Creates options.
         public init(
             batchSize: Int = 64, status: InstanceStatus = .accepted, decidedBy: Decider = .person, segmenter: String = "import",
-            jobId: String? = nil, limits: DecodeLimits = .default
+            jobId: String? = nil, limits: DecodeLimits = .default, thumbnailMaxSide: Int? = ThumbnailMaker.defaultMaxSide,
+            includeCrowd: Bool = false
         ) {
             self.batchSize = batchSize
             self.status = status
@@ -35,6 +41,8 @@ public struct BankImporter: Sendable {
             self.segmenter = segmenter
             self.jobId = jobId
             self.limits = limits
+            self.thumbnailMaxSide = thumbnailMaxSide
+            self.includeCrowd = includeCrowd
         }
     }
 
@@ -212,25 +220,29 @@ public struct BankImporter: Sendable {
         return (categories, records)
     }
 
+    /// A cutout ready to write, with the source it came from (its `sourceId` is filled in when the
+    /// source row is written).
+    struct PendingCutout: Sendable {
+        var source: NewSource
+        var instance: NewInstance
+    }
+
     /// Prepares and writes `items` batch by batch.
     func run(_ items: [Item], into summary: inout ImportSummary) throws(BankError) {
         let batchSize = max(1, options.batchSize)
         for start in stride(from: 0, to: items.count, by: batchSize) {
             let batch = Array(items[start..<min(start + batchSize, items.count)])
-            let prepared = prepare(batch)
+            let prepared = parallelMap(batch) { item throws(BankError) in try pending(for: item) }
             summary.files += batch.count
-            var ready: [(Item, CutoutPreparer.Prepared, SHA256Digest)] = []
+            var ready: [PendingCutout] = []
             for (item, result) in zip(batch, prepared) {
                 switch result {
-                case .success(let (p?, fileHash)): ready.append((item, p, fileHash))
-                case .success((nil, _)): summary.skipped.append(.init(path: item.path, reason: "no object left after clean-up (alpha ≤ 128 everywhere)"))
+                case .success(let cutout?): ready.append(cutout)
+                case .success(nil): summary.skipped.append(.init(path: item.path, reason: "no object left after clean-up (alpha ≤ 128 everywhere)"))
                 case .failure(let error): summary.skipped.append(.init(path: item.path, reason: error.description))
                 }
             }
-            let inserted = try write(ready)
-            summary.imported += inserted
-            summary.duplicates += ready.count - inserted
-            logger.debug("import batch committed", metadata: ["files": "\(summary.files)", "imported": "\(summary.imported)"])
+            try commit(ready, into: &summary)
         }
         logger.info("import finished", metadata: [
             "files": "\(summary.files)", "imported": "\(summary.imported)", "duplicates": "\(summary.duplicates)",
@@ -238,28 +250,70 @@ public struct BankImporter: Sendable {
         ])
     }
 
-    /// Decodes and cleans up a batch on all cores (the codecs are thread-safe and CPU-bound).
-    private func prepare(_ batch: [Item]) -> [Result<(CutoutPreparer.Prepared?, SHA256Digest), BankError>] {
-        let results = ResultSlots<(CutoutPreparer.Prepared?, SHA256Digest)>(count: batch.count)
-        let limits = options.limits
-        DispatchQueue.concurrentPerform(iterations: batch.count) { i in
-            let item = batch[i]
-            results[i] = Result { () throws(BankError) in
-                let bytes = try Self.read(item.path, limits: limits)
-                let hash = SHA256.hash(bytes)
-                switch item.preparation {
-                case .asIs:
-                    return (try CutoutPreparer.asIs(bytes, limits: limits), hash)
-                case .cleanup(let maskPath):
-                    let mask = try maskPath.map { (p: String) throws(BankError) in try Self.read(p, limits: limits) }
-                    return (try CutoutPreparer.xpasteCleanup(bytes, mask: mask, limits: limits), hash)
-                }
-            }
+    /// Runs `body` over `inputs` on all cores (decoding and clean-up are CPU-bound and the codecs
+    /// are thread-safe), keeping the order.
+    func parallelMap<Input: Sendable, Output: Sendable>(
+        _ inputs: [Input], _ body: @Sendable (Input) throws(BankError) -> Output
+    ) -> [Result<Output, BankError>] {
+        let results = ResultSlots<Output>(count: inputs.count)
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
+            results[i] = Result { () throws(BankError) in try body(inputs[i]) }
         }
         return results.values
     }
 
-    private static func read(_ path: String, limits: DecodeLimits) throws(BankError) -> [UInt8] {
+    /// One file made into a cutout with its thumbnail and records; nil when no object is left.
+    private func pending(for item: Item) throws(BankError) -> PendingCutout? {
+        let limits = options.limits
+        let bytes = try Self.read(item.path, limits: limits)
+        let prepared: CutoutPreparer.Prepared?
+        switch item.preparation {
+        case .asIs:
+            prepared = try CutoutPreparer.asIs(bytes, limits: limits)
+        case .cleanup(let maskPath):
+            let mask = try maskPath.map { (p: String) throws(BankError) in try Self.read(p, limits: limits) }
+            prepared = try CutoutPreparer.xpasteCleanup(bytes, mask: mask, limits: limits)
+        }
+        guard let prepared else { return nil }
+        let source: NewSource
+        if let record = item.record, let s = record.source {
+            source = NewSource(
+                kind: s.kind, sha256: s.sha256, width: s.width, height: s.height, provenance: s.provenance,
+                categoryId: item.categoryId, jobId: record.jobId, mediaType: s.mediaType, clipScore: s.clipScore, status: .extracted)
+        } else {
+            source = NewSource(
+                kind: .uploaded, sha256: SHA256.hash(bytes), width: prepared.sourceWidth, height: prepared.sourceHeight,
+                provenance: SourceProvenance(url: URL(fileURLWithPath: item.path).absoluteString),
+                categoryId: item.categoryId, jobId: options.jobId, mediaType: ImageFormat.sniff(bytes).map { "image/\($0.rawValue)" },
+                status: .extracted)
+        }
+        var instance = try newInstance(prepared, categoryId: item.categoryId, reason: "imported from \(item.path)")
+        if let record = item.record {
+            instance.segmenter = record.segmenter
+            instance.jobId = record.jobId
+            instance.clipScore = record.clipScore
+            instance.areaRatio = record.areaRatio
+            instance.box = record.box.flatMap { $0.count == 4 ? PixelBox(x: $0[0], y: $0[1], width: $0[2], height: $0[3]) : nil }
+            instance.status = record.status
+            instance.reason = record.reason
+            instance.decidedBy = record.status == .pending ? nil : (record.decidedBy ?? options.decidedBy)
+        }
+        return PendingCutout(source: source, instance: instance)
+    }
+
+    /// The instance record of a prepared cutout with the import's status and a thumbnail.
+    func newInstance(_ prepared: CutoutPreparer.Prepared, categoryId: Int64, reason: String) throws(BankError) -> NewInstance {
+        let decided = options.status != .pending
+        return NewInstance(
+            sourceId: 0, categoryId: categoryId, segmenter: options.segmenter, cutout: prepared.cutout,
+            thumbnail: try options.thumbnailMaxSide.map { (side: Int) throws(BankError) in
+                try ThumbnailMaker.thumbnail(of: prepared.cutout, maxSide: side)
+            },
+            box: prepared.box, areaRatio: prepared.areaRatio, status: options.status, reason: decided ? reason : nil,
+            decidedBy: decided ? options.decidedBy : nil, jobId: options.jobId)
+    }
+
+    static func read(_ path: String, limits: DecodeLimits) throws(BankError) -> [UInt8] {
         do {
             return try ImageCodec.readFile(path, limits: limits)
         } catch {
@@ -267,44 +321,16 @@ public struct BankImporter: Sendable {
         }
     }
 
-    /// One transaction: a source per file (its own provenance, or the exported source's), then the
-    /// instance. Returns how many instances were new.
-    private func write(_ ready: [(Item, CutoutPreparer.Prepared, SHA256Digest)]) throws(BankError) -> Int {
-        guard !ready.isEmpty else { return 0 }
-        let options = self.options
+    /// Writes one batch in one transaction (sources, then their instances) and counts it.
+    func commit(_ ready: [PendingCutout], into summary: inout ImportSummary) throws(BankError) {
+        guard !ready.isEmpty else { return }
+        let inserted: Int
         do {
-            return try bank.write { writer in
+            inserted = try bank.write { writer in
                 var inserted = 0
-                for (item, prepared, fileHash) in ready {
-                    let record = item.record
-                    let source: NewSource
-                    if let s = record?.source {
-                        source = NewSource(
-                            kind: s.kind, sha256: s.sha256, width: s.width, height: s.height, provenance: s.provenance,
-                            categoryId: item.categoryId, jobId: record?.jobId, mediaType: s.mediaType, clipScore: s.clipScore,
-                            status: .extracted)
-                    } else {
-                        source = NewSource(
-                            kind: .uploaded, sha256: fileHash, width: prepared.sourceWidth, height: prepared.sourceHeight,
-                            provenance: SourceProvenance(url: URL(fileURLWithPath: item.path).absoluteString),
-                            categoryId: item.categoryId, jobId: options.jobId, mediaType: "image/png", status: .extracted)
-                    }
-                    let sourceId = try writer.addSource(source).id
-                    var instance = NewInstance(
-                        sourceId: sourceId, categoryId: item.categoryId, segmenter: record?.segmenter ?? options.segmenter,
-                        cutout: prepared.cutout, box: prepared.box, areaRatio: prepared.areaRatio, jobId: record?.jobId ?? options.jobId)
-                    if let record {
-                        instance.clipScore = record.clipScore
-                        instance.areaRatio = record.areaRatio
-                        instance.box = record.box.flatMap { $0.count == 4 ? PixelBox(x: $0[0], y: $0[1], width: $0[2], height: $0[3]) : nil }
-                        instance.status = record.status
-                        instance.reason = record.reason
-                        instance.decidedBy = record.status == .pending ? nil : (record.decidedBy ?? options.decidedBy)
-                    } else {
-                        instance.status = options.status
-                        instance.decidedBy = options.status == .pending ? nil : options.decidedBy
-                        instance.reason = options.status == .pending ? nil : "imported from \(item.path)"
-                    }
+                for cutout in ready {
+                    var instance = cutout.instance
+                    instance.sourceId = try writer.addSource(cutout.source).id
                     if try writer.addInstance(instance).inserted { inserted += 1 }
                 }
                 return inserted
@@ -312,6 +338,9 @@ public struct BankImporter: Sendable {
         } catch {
             throw BankErrorMapping.map(error)
         }
+        summary.imported += inserted
+        summary.duplicates += ready.count - inserted
+        logger.debug("import batch committed", metadata: ["imported": "\(summary.imported)", "duplicates": "\(summary.duplicates)"])
     }
 }
 

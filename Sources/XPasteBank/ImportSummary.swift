@@ -8,7 +8,7 @@ public struct ImportSummary: Sendable, Hashable {
         public var reason: String
     }
 
-    /// Files looked at.
+    /// Files looked at (annotations, for a COCO/LVIS import).
     public var files = 0
     /// New instances recorded.
     public var imported = 0
