@@ -103,6 +103,8 @@ public final class SQLiteBank: InstanceBank {
         }
     }
 
+    /// Runs `body` in one write transaction (GRDB's writer queue: one writer at a time, readers
+    /// unaffected); everything it wrote commits together or, if it throws, not at all.
     public func write<T>(_ body: (any BankWriter) throws -> T) throws -> T {
         try pool.write { db in
             let writer = SQLiteBankWriter(db: db, configuration: configuration, files: files, faults: faults)
