@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "XPasteImage", targets: ["XPasteImage"]),
         .library(name: "XPasteLVIS", targets: ["XPasteLVIS"]),
         .library(name: "XPasteBank", targets: ["XPasteBank"]),
+        .library(name: "XPasteInference", targets: ["XPasteInference"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +37,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // ONNX Runtime is opened with dlopen, never linked, so xpaste builds and runs without it.
+        .target(name: "COnnxRuntime", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(
+            name: "XPasteInference",
+            dependencies: ["COnnxRuntime", "XPasteImage", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "xpaste",
             dependencies: [
@@ -52,6 +59,12 @@ let package = Package(
         ),
         .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"]),
         .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"]),
+        .testTarget(
+            name: "XPasteInferenceTests",
+            dependencies: ["XPasteInference", "XPasteTestSupport"],
+            exclude: ["Reference"],
+            resources: [.copy("Resources")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
