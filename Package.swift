@@ -37,8 +37,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // ONNX Runtime is opened with dlopen, never linked, so xpaste builds and runs without it.
-        .target(name: "COnnxRuntime", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // ONNX Runtime is opened with dlopen, never linked, so xpaste builds and runs without it;
+        // zlib (already there for libpng) inflates CLIP's gzipped BPE vocabulary.
+        .target(
+            name: "COnnxRuntime",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])), .linkedLibrary("z")]
+        ),
         .target(
             name: "XPasteInference",
             dependencies: ["COnnxRuntime", "XPasteImage", .product(name: "Logging", package: "swift-log")]

@@ -46,6 +46,10 @@ typedef struct XOApi {
 /// Runtime keeps process-wide state that does not survive unloading.
 int xo_load(const char *path, XOApi *out, char *error, size_t error_size);
 
+/// Inflates a gzip stream (CLIP's `bpe_simple_vocab_16e6.txt.gz`). Returns 0 and a malloc'd
+/// buffer the caller frees, or -1 when the input is not complete, valid gzip.
+int xo_gunzip(const void *input, size_t input_size, void **output, size_t *output_size);
+
 // Calls table entry `idx` as a function of type `type`.
 #define XO_CALL(api, idx, type) ((type)((api)->table[idx]))
 
