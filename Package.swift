@@ -51,6 +51,7 @@ let package = Package(
             name: "xpaste",
             dependencies: [
                 "XPasteImage", "XPasteLVIS", "XPasteBank",
+                "XPasteInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

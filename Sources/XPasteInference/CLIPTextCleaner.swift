@@ -12,11 +12,41 @@ import Foundation
 public enum CLIPTextCleaner {
     /// The cleaned, lower-cased text the word splitter sees.
     public static func clean(_ text: String) -> String {
+        if let fast = cleanASCII(text) { return fast }
         var t = fixText(text)
         t = htmlUnescape(htmlUnescape(t))
         t = strip(t)
         t = collapseWhitespace(t)
         return pythonLower(t)
+    }
+
+    /// The whole clean-up for ASCII text without `&` or ESC, where ftfy, `html.unescape` and NFC
+    /// reduce to dropping control characters; nil for any other text.
+    static func cleanASCII(_ text: String) -> String? {
+        var out: [UInt8] = []
+        let ascii = text.utf8.withContiguousStorageIfAvailable { cleanASCII($0, into: &out) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { cleanASCII($0, into: &out) }
+        return ascii ? String(decoding: out, as: UTF8.self) : nil
+    }
+
+    private static func cleanASCII(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        for b in bytes {
+            if b >= 0x80 || b == UInt8(ascii: "&") || b == 0x1B { return false }
+            // ftfy drops these control characters (tab, LF, VT→dropped, FF, CR stay whitespace).
+            if b < 0x09 || b == 0x0B || (b >= 0x0E && b < 0x20) || b == 0x7F { continue }
+            if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace {
+                out.append(0x20)
+                pendingSpace = false
+            }
+            out.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+        }
+        return true
     }
 
     // MARK: ftfy.fix_text
@@ -71,7 +101,10 @@ public enum CLIPTextCleaner {
             text = fixLineBreaks(text)
             text = removeTerminalEscapes(text)
             text = String(String.UnicodeScalarView(text.unicodeScalars.filter { !isControlToRemove($0.value) }))
-            text = text.precomposedStringWithCanonicalMapping
+            // Nothing below U+0300 composes or decomposes, so most text skips the NFC pass.
+            if text.unicodeScalars.contains(where: { $0.value >= 0x300 }) {
+                text = text.precomposedStringWithCanonicalMapping
+            }
             if text.unicodeScalars.elementsEqual(original.unicodeScalars) { break }
         }
         return text
@@ -79,8 +112,8 @@ public enum CLIPTextCleaner {
 
     /// ftfy's `unescape_html`: `&#?[0-9A-Za-z]{1,24};` replaced when it names an entity.
     static func ftfyUnescape(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         let scalars = Array(text.unicodeScalars)
-        guard scalars.contains("&") else { return text }
         var out = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {
@@ -171,8 +204,8 @@ public enum CLIPTextCleaner {
 
     /// ftfy's `ANSI_RE`: ESC `[` then digits and semicolons, then one ASCII letter.
     private static func removeTerminalEscapes(_ text: String) -> String {
+        guard text.utf8.contains(0x1B) else { return text }
         let scalars = Array(text.unicodeScalars)
-        guard scalars.contains("\u{1B}") else { return text }
         var out = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {
@@ -200,8 +233,8 @@ public enum CLIPTextCleaner {
     /// Python's `html.unescape`: numeric and named character references, with the HTML5 rules for
     /// invalid code points and for legacy names without `;`.
     static func htmlUnescape(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         let scalars = Array(text.unicodeScalars)
-        guard scalars.contains("&") else { return text }
         var out = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {

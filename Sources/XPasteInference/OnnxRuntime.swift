@@ -75,7 +75,11 @@ public final class OnnxRuntime: @unchecked Sendable {
             } catch let error {
                 if case .runtimeTooOld = error { throw error }
                 if candidate.source == .environmentVariable { throw error }
-                failures.append("\(candidate): \(error)")
+                if case .runtimeNotFound(let reason) = error {
+                    failures.append("\(candidate): \(reason)")
+                } else {
+                    failures.append("\(candidate): \(error)")
+                }
             }
         }
         throw .runtimeNotFound(
