@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import XPasteImage
 
 /// Image and text embeddings from a CLIP model, and X-Paste's score: 100 × cosine similarity.
 ///
@@ -121,6 +122,34 @@ public final class CLIPScorer: Sendable {
         let texts = try textEmbeddings(prompts)
         return images.map { image in texts.map { Self.score(image: image, text: $0) } }
     }
+
+    /// Scores of every image (preprocessed as CLIP does, RGBA cutouts on white) against every
+    /// prompt: `result[i][j]` for image i and prompt j.
+    public func scores(images: [Image], prompts: [String]) throws(InferenceError) -> [[Float]] {
+        try scores(pixels: preprocessor.batch(images), prompts: prompts)
+    }
+
+    /// X-Paste's prompt for a category: `a photo of {name}`, with LVIS's underscores as spaces.
+    public static func prompt(for categoryName: String) -> String {
+        "a photo of \(categoryName.replacingOccurrences(of: "_", with: " "))"
+    }
+
+    /// X-Paste's filter on the cutouts of one category: each cutout (RGBA, on white) scored against
+    /// the category's prompt, then `rule` decides with the category's bar. `areaRatios[i]` is
+    /// cutout i's mask area over its source image's area.
+    public func judge(
+        cutouts: [Image], areaRatios: [Double], categoryName: String, rule: CLIPFilterRule
+    ) throws(InferenceError) -> [CLIPFilterRule.Decision] {
+        guard cutouts.count == areaRatios.count else {
+            throw .invalidInput("\(cutouts.count) cutouts but \(areaRatios.count) area ratios")
+        }
+        guard !cutouts.isEmpty else { return [] }
+        let scores = try scores(images: cutouts, prompts: [Self.prompt(for: categoryName)]).map { $0[0] }
+        return rule.decide(zip(scores, areaRatios).map { CLIPFilterRule.Candidate(score: $0, areaRatio: $1) })
+    }
+
+    /// The preprocessing matching the model's image input.
+    public var preprocessor: CLIPPreprocessor { CLIPPreprocessor(size: imageSize) }
 
     /// Number of prompts whose embedding is cached.
     public var cachedPrompts: Int { cache.count }

