@@ -39,7 +39,8 @@ public final class CLIPScorer: Sendable {
     public let maxBatch: Int
     /// Image side the model takes (from the pixel input's shape; 224 when dynamic).
     public let imageSize: Int
-    private let cache = EmbeddingCache()
+    /// Prompt → text embedding, shared by every task using the scorer.
+    private let cache = LockedDictionary<String, [Float]>()
 
     /// A scorer on one single-graph CLIP model.
     public convenience init(
@@ -206,31 +207,5 @@ public final class CLIPScorer: Sendable {
             let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
             return norm > 0 ? row.map { $0 / norm } : row
         }
-    }
-}
-
-/// Prompt → text embedding, shared by every task using one scorer.
-private final class EmbeddingCache: @unchecked Sendable {
-    // @unchecked: `entries` is only touched with `lock` held.
-    private let lock = NSLock()
-    private var entries: [String: [Float]] = [:]
-
-    subscript(prompt: String) -> [Float]? {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return entries[prompt]
-        }
-        set {
-            lock.lock()
-            defer { lock.unlock() }
-            entries[prompt] = newValue
-        }
-    }
-
-    var count: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries.count
     }
 }

@@ -21,7 +21,8 @@ public final class CLIPTokenizer: Sendable {
     private let byteEndIDs: [Int32]
     /// (left id, right id) → (rank, merged id).
     private let merges: [UInt64: (rank: Int32, merged: Int32)]
-    private let cache = WordCache()
+    /// Word bytes → BPE ids, shared by every caller.
+    private let cache = LockedDictionary<[UInt8], [Int32]>(limit: 100_000)
 
     /// Loads CLIP's merges: `bpe_simple_vocab_16e6.txt.gz` (gzip), or the same list uncompressed
     /// (a Hugging Face `merges.txt` with its `#version` line works too).
@@ -191,27 +192,5 @@ public final class CLIPTokenizer: Sendable {
         guard rc == 0, let output else { throw .invalidResource("\(path) is not valid gzip") }
         defer { free(output) }
         return [UInt8](UnsafeRawBufferPointer(start: output, count: size))
-    }
-}
-
-/// Word → BPE ids, shared by every caller of one tokenizer.
-private final class WordCache: @unchecked Sendable {
-    // @unchecked: `words` is only touched with `lock` held.
-    private let lock = NSLock()
-    private var words: [[UInt8]: [Int32]] = [:]
-    private static let limit = 100_000
-
-    subscript(word: [UInt8]) -> [Int32]? {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return words[word]
-        }
-        set {
-            lock.lock()
-            defer { lock.unlock() }
-            if words.count >= Self.limit { words.removeAll(keepingCapacity: true) }
-            words[word] = newValue
-        }
     }
 }
