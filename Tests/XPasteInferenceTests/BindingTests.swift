@@ -194,3 +194,51 @@ struct BindingTests {
         #expect(env.liveHandles == 0)
     }
 }
+
+/// A stand-in library that exports `OrtGetApiBase` like ONNX Runtime 1.9 does: its `GetApi`
+/// answers NULL for the API version xpaste asks for. Built with the system C compiler at test time.
+@Suite("Too old a runtime")
+struct OldRuntimeTests {
+    static let compiler = ["/usr/bin/cc", "/usr/bin/gcc", "/usr/bin/clang"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: compiler != nil, "needs a C compiler to build the stand-in library"))
+    func anOldRuntimeIsRefusedWithWhatToInstall() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xpaste-old-ort-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = dir.appendingPathComponent("old.c")
+        try """
+            #include <stddef.h>
+            #include <stdint.h>
+            static const void *get_api(uint32_t version) { return version <= 9 ? (const void *)1 : NULL; }
+            static const char *version_string(void) { return "1.9.0"; }
+            static const struct { const void *(*a)(uint32_t); const char *(*b)(void); } base = { get_api, version_string };
+            const void *OrtGetApiBase(void) { return &base; }
+            """.write(to: source, atomically: true, encoding: .utf8)
+        let library = dir.appendingPathComponent("libonnxruntime.so.1.9.0")
+        let cc = Process()
+        cc.executableURL = URL(fileURLWithPath: try #require(Self.compiler))
+        cc.arguments = ["-shared", "-fPIC", "-o", library.path, source.path]
+        try cc.run()
+        cc.waitUntilExit()
+        try #require(cc.terminationStatus == 0)
+
+        let error = try #require(throws: InferenceError.self) {
+            try OnnxRuntime.discover(locator: RuntimeLibraryLocator(environment: ["XPASTE_ORT_LIBRARY": library.path]), logger: Fixtures.quiet)
+        }
+        #expect(error.code == "inference.runtime_too_old")
+        #expect(error.description.contains("1.9.0"))
+        #expect(error.description.contains("pip install -U onnxruntime"))
+
+        // Found inside a Python package instead, it still stops the search rather than being skipped.
+        let capi = dir.appendingPathComponent("venv/lib/python3.11/site-packages/onnxruntime/capi")
+        try FileManager.default.createDirectory(at: capi, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: library, to: capi.appendingPathComponent("libonnxruntime.so.1.9.1"))
+        var locator = RuntimeLibraryLocator(environment: [:])
+        locator.environmentRoots = [dir.appendingPathComponent("venv").path]
+        locator.pythonInterpreters = []
+        #expect(try locator.candidates().first?.path.hasSuffix("libonnxruntime.so.1.9.1") == true)
+        let again = try #require(throws: InferenceError.self) { try OnnxRuntime.discover(locator: locator, logger: Fixtures.quiet) }
+        #expect(again.code == "inference.runtime_too_old")
+    }
+}
