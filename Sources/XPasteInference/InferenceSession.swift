@@ -30,13 +30,15 @@ public final class InferenceSession: @unchecked Sendable {
         modelPath: String, environment: InferenceEnvironment, options: SessionOptions = SessionOptions(),
         logger: Logger = Logger(label: "xpaste.inference")
     ) throws(InferenceError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: modelPath, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw .modelNotFound("no model file at \(modelPath)")
-        }
         try self.init(source: modelPath, environment: environment, options: options, logger: logger) {
             (runtime, env, opts, out) throws(InferenceError) in
-            try runtime.check(xo_CreateSession(runtime.api, env, modelPath, opts, &out), "CreateSession(\(modelPath))")
+            do throws(InferenceError) {
+                try runtime.check(xo_CreateSession(runtime.api, env, modelPath, opts, &out), "CreateSession(\(modelPath))")
+            } catch {
+                // ORT_NO_SUCHFILE: a typed "not found" that still carries ONNX Runtime's message.
+                if case .runtimeFailure(_, 3, let message) = error { throw .modelNotFound(message) }
+                throw error
+            }
         }
     }
 

@@ -75,9 +75,17 @@ struct BindingTests {
 
     @Test func missingModelFileIsATypedError() throws {
         let env = try Fixtures.environment()
-        #expect(throws: InferenceError.modelNotFound("no model file at /nonexistent/model.onnx")) {
+        let error = try #require(throws: InferenceError.self) {
             try InferenceSession(modelPath: "/nonexistent/model.onnx", environment: env, logger: Fixtures.quiet)
         }
+        guard case .modelNotFound(let message) = error else {
+            Issue.record("expected modelNotFound, got \(error)")
+            return
+        }
+        // ONNX Runtime's own words: "Load model from /nonexistent/model.onnx failed: … File doesn't exist".
+        #expect(message.contains("/nonexistent/model.onnx"))
+        #expect(message.contains("File doesn't exist"))
+        #expect(env.liveHandles == 0)
     }
 
     @Test func badModelBytesCarryOnnxRuntimesMessage() throws {
