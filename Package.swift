@@ -51,7 +51,7 @@ let package = Package(
             exclude: ["Reference"],
             resources: [.copy("Resources")]
         ),
-        .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"]),
+        .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
