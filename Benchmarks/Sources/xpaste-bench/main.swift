@@ -2,6 +2,9 @@ import Foundation
 
 // `xpaste-bench NAME [args…]`: each benchmark group registers one entry here.
 let groups: [String: ([String]) throws -> Void] = [
+    "maskgeom": MaskGeometryBench.run,
+    "codecs": CodecBench.run,
+    "raster": RasterBench.run,
     "inference": InferenceBench.run,
 ]
 
