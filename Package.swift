@@ -64,7 +64,7 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"]),
+        .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"], exclude: ["Reference"]),
         .testTarget(
             name: "XPasteInferenceTests",
             dependencies: ["XPasteInference", "XPasteTestSupport"],

@@ -15,6 +15,7 @@ struct XPasteCommand: AsyncParsableCommand {
             ServeCommand.self,
             DoctorCommand.self,
             ModelsCommand.self,
+            BankCommand.self,
         ]
     )
 }

@@ -2,10 +2,11 @@ import Foundation
 
 // `xpaste-bench NAME [args…]`: each benchmark group registers one entry here.
 let groups: [String: ([String]) throws -> Void] = [
-    "maskgeom": MaskGeometryBench.run,
+    "bank": BankBench.run,
     "codecs": CodecBench.run,
-    "raster": RasterBench.run,
     "inference": InferenceBench.run,
+    "maskgeom": MaskGeometryBench.run,
+    "raster": RasterBench.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
