@@ -86,15 +86,21 @@ import XPasteTestSupport
     @Test func badEncoderArgumentsAreTypedErrors() throws {
         let rgba = Image(width: 4, height: 4, format: .rgba8, filledWith: [1, 2, 3, 4])
         let rgb = Image(width: 4, height: 4, format: .rgb8, filledWith: [1, 2, 3])
-        #expect(ImageErrorCode.of { () throws(ImageError) in _ = try ImageCodec.encodeJPEG(rgba) } == "image.encode_failed")
-        #expect(throws: ImageError.self) { try ImageCodec.encodeJPEG(rgb, quality: 0) }
-        #expect(throws: ImageError.self) { try ImageCodec.encodeJPEG(rgb, quality: 101) }
-        #expect(throws: ImageError.self) { try ImageCodec.encodePNG(rgb, compressionLevel: 10) }
-        #expect(throws: ImageError.self) { try ImageCodec.encodePNG(Image(width: 0, height: 3, format: .rgb8)) }
-        #expect(throws: ImageError.self) { try ImageCodec.encodeJPEG(Image(width: 3, height: 0, format: .rgb8)) }
+        func code(_ body: () throws(ImageError) -> [UInt8]) -> String? {
+            ImageErrorCode.of { () throws(ImageError) in _ = try body() }
+        }
+        #expect(code { () throws(ImageError) in try ImageCodec.encodeJPEG(rgba) } == "image.invalid_argument")
+        #expect(code { () throws(ImageError) in try ImageCodec.encodeJPEG(rgb, quality: 0) } == "image.invalid_argument")
+        #expect(code { () throws(ImageError) in try ImageCodec.encodeJPEG(rgb, quality: 101) } == "image.invalid_argument")
+        #expect(code { () throws(ImageError) in try ImageCodec.encodePNG(rgb, compressionLevel: 10) } == "image.invalid_argument")
+        #expect(code { () throws(ImageError) in try ImageCodec.encodePNG(rgb, compressionLevel: -1) } == "image.invalid_argument")
+        let empty = Image(width: 0, height: 3, format: .rgb8)
+        #expect(code { () throws(ImageError) in try ImageCodec.encodePNG(empty) } == "image.invalid_geometry")
+        #expect(code { () throws(ImageError) in try ImageCodec.encodeJPEG(empty) } == "image.invalid_geometry")
         var shrunk = rgb
         shrunk.pixels.removeLast(5)
-        #expect(throws: ImageError.self) { try ImageCodec.encodePNG(shrunk) }
-        #expect(throws: ImageError.self) { try ImageCodec.encodeJPEG(shrunk) }
+        #expect(code { () throws(ImageError) in try ImageCodec.encodePNG(shrunk) } == "image.invalid_geometry")
+        #expect(code { () throws(ImageError) in try ImageCodec.encodeJPEG(shrunk) } == "image.invalid_geometry")
+        #expect(code { () throws(ImageError) in try ImageCodec.encodePNG(rgb) } == nil)
     }
 }

@@ -7,7 +7,7 @@ import XPasteImage
 enum RasterBench {
     static func run(_ args: [String]) throws {
         guard let folder = args.first else {
-            throw BenchFailure(description: "usage: xpaste-bench raster DIR (from raster.py --export DIR)")
+            throw RasterBenchError(description: "usage: xpaste-bench raster DIR (from raster.py --export DIR)")
         }
         let dims = try JSONDecoder().decode([String: [Int]].self,
                                             from: Data(contentsOf: URL(fileURLWithPath: folder + "/inputs.json")))
@@ -58,7 +58,7 @@ enum RasterBench {
     }
 }
 
-/// A benchmark could not run (bad arguments or inputs).
-struct BenchFailure: Error, CustomStringConvertible {
+/// The raster benchmark could not run (bad arguments or inputs).
+struct RasterBenchError: Error, CustomStringConvertible {
     let description: String
 }

@@ -2,13 +2,11 @@ import Foundation
 
 // `xpaste-bench NAME [args…]`: each benchmark group registers one entry here.
 let groups: [String: ([String]) throws -> Void] = [
-<<<<<<< HEAD
     "bank": BankBench.run,
-=======
-    "maskgeom": MaskGeometryBench.run,
     "codecs": CodecBench.run,
+    "inference": InferenceBench.run,
+    "maskgeom": MaskGeometryBench.run,
     "raster": RasterBench.run,
->>>>>>> main
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
