@@ -64,6 +64,9 @@ public final class SQLiteBank: InstanceBank {
         config.label = "xpaste-bank"
         let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
         config.prepareDatabase { db in
+            // 16 KiB pages for new files (a no-op on existing ones): a 100 KB cutout spans 7 overflow
+            // pages instead of 25, which makes blob writes about a fifth faster.
+            try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             // 32 MiB of page cache per connection (SQLite's default is 2 MiB): browse pages and
             // index inserts on a million-row bank touch more pages than that.
