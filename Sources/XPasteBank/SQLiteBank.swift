@@ -151,21 +151,25 @@ public final class SQLiteBank: InstanceBank {
             throw BankError.notSQLite("\(path) does not start with the SQLite header")
         }
         do {
-            var config = Configuration()
-            config.readonly = true
-            let queue = try DatabaseQueue(path: path, configuration: config)
-            defer { try? queue.close() }
-            return try queue.read { db throws -> ProbeResult in
-                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-                let applicationId = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                if applicationId == BankSchema.applicationId { return .bank(version: version) }
-                if tables == 0 && applicationId == 0 { return .empty }
-                let what = applicationId == 0 ? "\(tables) schema objects, no application id" : String(format: "application id 0x%08X", applicationId)
-                throw BankError.notABank("\(path) is an SQLite database of another program (\(what))")
-            }
+            return try probeSchema(path)
         } catch {
             throw openError(error, path: path)
+        }
+    }
+
+    private static func probeSchema(_ path: String) throws -> ProbeResult {
+        var config = Configuration()
+        config.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        defer { try? queue.close() }
+        return try queue.read { db throws -> ProbeResult in
+            let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+            let applicationId = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            if applicationId == BankSchema.applicationId { return .bank(version: version) }
+            if tables == 0 && applicationId == 0 { return .empty }
+            let what = applicationId == 0 ? "\(tables) schema objects, no application id" : String(format: "application id 0x%08X", applicationId)
+            throw BankError.notABank("\(path) is an SQLite database of another program (\(what))")
         }
     }
 
