@@ -111,16 +111,21 @@ extension SQLiteBank {
             arguments += [cursor.s, cursor.i]
         }
         arguments += [query.limit + 1]
-        var tables = InstanceSQL.tables
+        let whereSQL = terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND ")
+        let orderSQL = "ORDER BY \(column) \(direction), i.id \(direction)"
+        let sql: String
         if plan == .byCategory {
+            // Pick the page's ids from the category index alone (it holds category, status, sort key
+            // and id), sorting only those small entries; then read the full rows of just that page.
             let index = "instance_browse_category_status_\(InstanceSQL.sortColumn(order.key))"
-            tables = tables.replacingOccurrences(of: "instance i ", with: "instance i INDEXED BY \(index) ")
+            sql = """
+                SELECT \(InstanceSQL.columns) FROM \(InstanceSQL.tables)
+                WHERE i.id IN (SELECT i.id FROM instance i INDEXED BY \(index) \(whereSQL) \(orderSQL) LIMIT ?)
+                \(orderSQL)
+                """
+        } else {
+            sql = "SELECT \(InstanceSQL.columns) FROM \(InstanceSQL.tables) \(whereSQL) \(orderSQL) LIMIT ?"
         }
-        let sql = """
-            SELECT \(InstanceSQL.columns) FROM \(tables)
-            \(terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "))
-            ORDER BY \(column) \(direction), i.id \(direction) LIMIT ?
-            """
         return (sql, arguments)
     }
 
