@@ -47,11 +47,17 @@ let package = Package(
             name: "XPasteInference",
             dependencies: ["COnnxRuntime", "XPasteImage", .product(name: "Logging", package: "swift-log")]
         ),
+        // Bank-facing stage code (extract, filter): Inference and Bank are siblings, so what needs
+        // both lives here.
+        .target(
+            name: "XPasteStages",
+            dependencies: ["XPasteInference", "XPasteBank", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "xpaste",
             dependencies: [
                 "XPasteImage", "XPasteLVIS", "XPasteBank",
-                "XPasteInference",
+                "XPasteInference", "XPasteStages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,6 +76,10 @@ let package = Package(
             dependencies: ["XPasteInference", "XPasteTestSupport"],
             exclude: ["Reference"],
             resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "XPasteStagesTests",
+            dependencies: ["XPasteStages", "XPasteTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

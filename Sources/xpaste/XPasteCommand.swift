@@ -16,6 +16,8 @@ struct XPasteCommand: AsyncParsableCommand {
             DoctorCommand.self,
             ModelsCommand.self,
             BankCommand.self,
+            ExtractCommand.self,
+            FilterCommand.self,
         ]
     )
 }
