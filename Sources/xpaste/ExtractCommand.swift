@@ -75,7 +75,7 @@ struct ExtractCommand: AsyncParsableCommand {
             }
             let segmenters = try loader.load(names, environment: makeEnvironment, logger: logger)
             let scorer = try clipName.map { name throws(InferenceError) in
-                try inference.scorer(name, environment: makeEnvironment(), maxBatch: 32)
+                try inference.scorer(name, environment: makeEnvironment(), maxBatch: 32, logger: logger)
             }
             let extractor = try InstanceExtractor(segmenters: segmenters, scorer: scorer, threshold: UInt8(threshold))
             let stage = ExtractStage(bank: bank, extractor: extractor, executor: InferenceExecutor(), logger: logger)

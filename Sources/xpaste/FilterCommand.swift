@@ -55,7 +55,7 @@ struct FilterCommand: AsyncParsableCommand {
             let categoryIds = try StageCLI.categoryIds(categories, bank: bank)
             let name = inference.clip ?? StageInferenceOptions.defaultCLIP
             _ = try inference.directory.installedModel(named: name, family: .clip)
-            let scorer = try inference.scorer(name, environment: inference.environment(), maxBatch: batch)
+            let scorer = try inference.scorer(name, environment: inference.environment(), maxBatch: batch, logger: logger)
             let stage = FilterStage(bank: bank, scorer: scorer, executor: InferenceExecutor(), logger: logger)
             let rule = CLIPFilterRule(minScore: minClip, tolerance: tolerance, minAreaRatio: minArea, maxAreaRatio: maxArea)
             defer { StageCLI.endProgress() }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import XPasteBank
 import XPasteInference
 import XPasteStages
@@ -10,7 +11,7 @@ struct StageInferenceOptions: ParsableArguments {
     @Option(name: .customLong("models"), help: "Models folder (default: $XPASTE_MODELS, else ./models).")
     var modelsPath: String?
 
-    @Option(help: "CLIP model (a folder in the models folder) that scores cutouts.")
+    @Option(help: "CLIP model (a folder in the models folder) that scores cutouts (default: clip-vit-l-14; extract with one segmenter scores only when this is given).")
     var clip: String?
 
     @Option(help: "Execution provider: cpu, cuda[:N] or tensorrt[:N].")
@@ -48,8 +49,9 @@ struct StageInferenceOptions: ParsableArguments {
     }
 
     /// The CLIP scorer called `name`.
-    func scorer(_ name: String, environment: InferenceEnvironment, maxBatch: Int) throws(InferenceError) -> CLIPScorer {
-        try CLIPScorer(named: name, in: directory, environment: environment, options: sessionOptions, maxBatch: maxBatch)
+    func scorer(_ name: String, environment: InferenceEnvironment, maxBatch: Int, logger: Logger) throws(InferenceError) -> CLIPScorer {
+        try CLIPScorer(
+            named: name, in: directory, environment: environment, options: sessionOptions, maxBatch: maxBatch, logger: logger)
     }
 }
 
