@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 
 extension SQLiteBank {
+    /// Sources after `afterId` in id order (a rowid range scan), filtered by status, kind and
+    /// category; see `InstanceBank.sources(status:kinds:categoryIds:afterId:limit:)`.
     public func sources(
         status: SourceStatus?, kinds: [SourceKind]?, categoryIds: [Int64]?, afterId: Int64, limit: Int
     ) throws(BankError) -> [BankSource] {

@@ -205,30 +205,24 @@ public struct ExtractStage: Sendable {
     /// Writes a batch in one transaction: instances, then every source's new status.
     private func record(_ outcomes: [Outcome], options: Options, summary: inout ExtractSummary) throws(StageError) {
         var batch = ExtractSummary()
-        do {
-            try bank.write { writer in
-                for outcome in outcomes {
-                    switch outcome {
-                    case .cutout(let source, let instance, let segmenter):
-                        let insertion = try writer.addInstance(instance)
-                        if insertion.inserted { batch.instances += 1 } else { batch.duplicates += 1 }
-                        batch.wins[segmenter, default: 0] += 1
-                        try writer.updateSource(id: source.id, status: .extracted, error: nil, clipScore: source.clipScore)
-                        batch.extracted += 1
-                    case .empty(let source):
-                        try writer.updateSource(id: source.id, status: .extracted, error: nil, clipScore: source.clipScore)
-                        batch.extracted += 1
-                        batch.empty += 1
-                    case .failed(let source, let error):
-                        try writer.updateSource(id: source.id, status: .failed, error: error, clipScore: source.clipScore)
-                        batch.failures.append(.init(sourceId: source.id, error: error))
-                    }
+        try bankWrite(bank) { writer in
+            for outcome in outcomes {
+                switch outcome {
+                case .cutout(let source, let instance, let segmenter):
+                    let insertion = try writer.addInstance(instance)
+                    if insertion.inserted { batch.instances += 1 } else { batch.duplicates += 1 }
+                    batch.wins[segmenter, default: 0] += 1
+                    try writer.updateSource(id: source.id, status: .extracted, error: nil, clipScore: source.clipScore)
+                    batch.extracted += 1
+                case .empty(let source):
+                    try writer.updateSource(id: source.id, status: .extracted, error: nil, clipScore: source.clipScore)
+                    batch.extracted += 1
+                    batch.empty += 1
+                case .failed(let source, let error):
+                    try writer.updateSource(id: source.id, status: .failed, error: error, clipScore: source.clipScore)
+                    batch.failures.append(.init(sourceId: source.id, error: error))
                 }
             }
-        } catch let error as BankError {
-            throw .bank(error)
-        } catch {
-            throw .bank(.database("\(error)"))
         }
         for failure in batch.failures {
             logger.warning("source failed", metadata: ["source": "\(failure.sourceId)", "error": "\(failure.error)"])

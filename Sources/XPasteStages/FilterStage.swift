@@ -131,35 +131,29 @@ public struct FilterStage: Sendable {
         var outcome = FilterSummary.Category(
             id: category.categoryId, name: category.name, scored: pending.count, accepted: 0, lowScore: 0, area: 0,
             unreadable: 0, redecided: 0, bar: decisions.first?.bar ?? options.rule.minScore, best: decisions.first?.best ?? 0)
-        do {
-            try bank.write { writer in
-                for (item, decision) in zip(readable, decisions) {
-                    let status: InstanceStatus = decision.keep ? .accepted : .rejected
-                    if item.isNew {
-                        try writer.setClipScore(Double(item.score), forInstance: item.instance.id)
-                        switch decision.reason {
-                        case .kept: outcome.accepted += 1
-                        case .lowScore: outcome.lowScore += 1
-                        case .area: outcome.area += 1
-                        }
-                    } else if item.instance.status == status {
-                        continue
-                    } else {
-                        outcome.redecided += 1
+        try bankWrite(bank) { writer in
+            for (item, decision) in zip(readable, decisions) {
+                let status: InstanceStatus = decision.keep ? .accepted : .rejected
+                if item.isNew {
+                    try writer.setClipScore(Double(item.score), forInstance: item.instance.id)
+                    switch decision.reason {
+                    case .kept: outcome.accepted += 1
+                    case .lowScore: outcome.lowScore += 1
+                    case .area: outcome.area += 1
                     }
-                    _ = try writer.setStatus(
-                        status, reason: Self.reason(decision, rule: options.rule), decidedBy: .filter, for: .ids([item.instance.id]))
+                } else if item.instance.status == status {
+                    continue
+                } else {
+                    outcome.redecided += 1
                 }
-                for item in judged where item.unreadable != nil {
-                    outcome.unreadable += 1
-                    _ = try writer.setStatus(
-                        .rejected, reason: "unreadable cutout: \(item.unreadable!)", decidedBy: .filter, for: .ids([item.instance.id]))
-                }
+                _ = try writer.setStatus(
+                    status, reason: Self.reason(decision, rule: options.rule), decidedBy: .filter, for: .ids([item.instance.id]))
             }
-        } catch let error as BankError {
-            throw .bank(error)
-        } catch {
-            throw .bank(.database("\(error)"))
+            for item in judged where item.unreadable != nil {
+                outcome.unreadable += 1
+                _ = try writer.setStatus(
+                    .rejected, reason: "unreadable cutout: \(item.unreadable!)", decidedBy: .filter, for: .ids([item.instance.id]))
+            }
         }
         return outcome
     }

@@ -42,3 +42,14 @@ func banked<T>(_ body: () throws(BankError) -> T) throws(StageError) -> T {
         throw .bank(error)
     }
 }
+
+/// Runs `body` in one bank write transaction, with its errors as `StageError`.
+func bankWrite<T>(_ bank: any InstanceBank, _ body: (any BankWriter) throws -> T) throws(StageError) -> T {
+    do {
+        return try bank.write(body)
+    } catch let error as BankError {
+        throw .bank(error)
+    } catch {
+        throw .bank(.database("\(error)"))
+    }
+}

@@ -4,6 +4,7 @@ import Foundation
 let groups: [String: ([String]) throws -> Void] = [
     "bank": BankBench.run,
     "codecs": CodecBench.run,
+    "extract": ExtractBench.run,
     "inference": InferenceBench.run,
     "maskgeom": MaskGeometryBench.run,
     "raster": RasterBench.run,
