@@ -1,7 +1,8 @@
 """Reference side of `xpaste-bench extract`: X-Paste's mask clean-up with OpenCV and numpy
 (Tests/XPasteInferenceTests/Reference/cutout_reference.py: > 128, largest 8-connected component,
 holes filled, soft alpha inside, crop) and the cutout's PNG encode with OpenCV (zlib level 6), on
-the same photos and masks. Usage: extract_postprocess.py HORSE_PNG IMAGE…"""
+the same photos and masks; X-Paste's own contour-based clean-up (clean_pool.py) is timed beside it.
+Usage: extract_postprocess.py HORSE_PNG IMAGE…"""
 import os
 import sys
 
@@ -43,7 +44,22 @@ def encode(rgba):
     return data
 
 
+def clean_pool(image, mask):
+    # X-Paste's own clean-up (segment_methods/clean_pool.py): external contours, the largest by
+    # contour area filled, alpha multiplied by it, cropped. Contour area and a filled outline are
+    # not exactly the largest 8-connected component with its holes (so it is timed, not compared).
+    seg = (mask > 128).astype(np.uint8)
+    contours, _ = cv2.findContours(seg, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    filled = np.zeros_like(seg)
+    cv2.fillPoly(filled, [contours[int(np.argmax([cv2.contourArea(c) for c in contours]))]], 1)
+    ys, xs = np.where(filled)
+    rgba = np.dstack([image, mask * filled])
+    return rgba[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+
+
 report("extract_cleanup", "opencv", items, median(lambda: [cutout(i, m) for _ in range(rounds) for i, m in cases]))
+report("extract_cleanup", "xpaste-clean_pool", items,
+       median(lambda: [clean_pool(i, m) for _ in range(rounds) for i, m in cases]))
 cutouts = [cutout(i, m)[0] for i, m in cases]
 report("extract_png_encode", "opencv", items, median(lambda: [encode(c) for _ in range(rounds) for c in cutouts]))
 report("extract_postprocess", "opencv", items,

@@ -7,6 +7,8 @@ import XPasteInference
 /// encode of the cutout (zlib level 6) — the same work as Benchmarks/reference/extract_postprocess.py
 /// does with OpenCV and Pillow.
 ///
+/// `classical_segment` times the classical segmenter on the same photos (no reference: for sizing).
+///
 /// Each photo gets the same soft mask on both sides: the horse silhouette (255 − red) resized to
 /// the photo with the bilinear filter (Pillow-exact), plus a speck to drop and a hole to fill.
 enum ExtractBench {
@@ -39,6 +41,12 @@ enum ExtractBench {
             }
         }
         BenchClock.report("extract_postprocess", items: items, seconds: total)
+        // No reference has this segmenter; its rate is here to size extraction jobs.
+        let classical = ClassicalSegmenter()
+        let segment = try BenchClock.median(warmup: 1, repeats: 3) {
+            for (image, _) in cases { _ = try classical.segment(image) }
+        }
+        BenchClock.report("classical_segment", items: cases.count, seconds: segment)
     }
 
     /// The silhouette at the photo's size with a speck (another component) and a hole.
