@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "XPasteImage", targets: ["XPasteImage"]),
         .library(name: "XPasteLVIS", targets: ["XPasteLVIS"]),
         .library(name: "XPasteBank", targets: ["XPasteBank"]),
+        .library(name: "XPasteCompositor", targets: ["XPasteCompositor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,10 +37,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "XPasteCompositor",
+            dependencies: [
+                "XPasteImage", "XPasteLVIS", "XPasteBank",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "xpaste",
             dependencies: [
-                "XPasteImage", "XPasteLVIS", "XPasteBank",
+                "XPasteImage", "XPasteLVIS", "XPasteBank", "XPasteCompositor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -52,6 +60,7 @@ let package = Package(
         ),
         .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"]),
         .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"]),
+        .testTarget(name: "XPasteCompositorTests", dependencies: ["XPasteCompositor", "XPasteTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

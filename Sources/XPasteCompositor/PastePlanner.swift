@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Draws the paste plan of one image the way X-Paste's `InstPool` does.
+///
+/// Per image: n ~ U{min…max}; per paste: an instance (category-balanced or uniform), s ~ N(mean,
+/// std) of the category clipped to [min-size-pixels / H, max-size-ratio], target area s²·H·W,
+/// aspect = cutout w/h × U(1 − j, 1 + j), W = ⌊√(aspect·area)⌋, H = ⌊W / aspect⌋ (X-Paste's
+/// integer truncation), skipped when a side is under the minimum or not smaller than the image;
+/// then flip, optional rotation and colour jitter, and a centre uniform over the image.
+public struct PastePlanner: Sendable {
+    /// The parameters.
+    public let parameters: CompositorParameters
+    /// The pool drawn from.
+    public let pool: InstancePool
+
+    /// Creates a planner.
+    public init(parameters: CompositorParameters, pool: InstancePool) {
+        self.parameters = parameters
+        self.pool = pool
+    }
+
+    /// The plan for a `width` × `height` background, consuming draws from `rng` in a fixed order.
+    public func plan(width: Int, height: Int, using rng: inout PasteRandom) -> PastePlan {
+        let p = parameters
+        let n = rng.int(in: p.minInstances...p.maxInstances)
+        guard !pool.isEmpty, width > 0, height > 0 else { return PastePlan(pastes: [], skipped: pool.isEmpty ? n : 0) }
+        var pastes: [PlannedPaste] = []
+        pastes.reserveCapacity(n)
+        var skipped = 0
+        let lowerS = p.minSizePixels / Double(height)
+        let upperS = p.maxSizeRatio
+        for _ in 0..<n {
+            let (instance, c) = pool.draw(p.sampling, using: &rng)
+            let stat = pool.categories[c].size
+            var s = stat.mean + rng.normal() * stat.std
+            // np.clip semantics: the upper bound wins when the bounds cross (tiny images).
+            s = min(max(s, lowerS), upperS)
+            let area = s * s * Double(height) * Double(width)
+            let aspect = Double(instance.width) / Double(instance.height) * rng.uniform(1 - p.aspectJitter, 1 + p.aspectJitter)
+            let flip = rng.chance(p.flipProbability)
+            let angle = rng.chance(p.rotationProbability) ? rng.uniform(-p.maxRotationDegrees, p.maxRotationDegrees) : 0
+            let jitter = rng.chance(p.colorJitterProbability) ? drawJitter(&rng) : nil
+            let cx = rng.below(width), cy = rng.below(height)
+
+            let wf = (aspect * area).squareRoot()
+            let hf = wf / aspect
+            guard wf.isFinite, hf.isFinite, wf < Double(Int.max / 2), hf < Double(Int.max / 2) else { skipped += 1; continue }
+            let w = Int(wf), h = Int(hf)
+            guard w >= p.minPatchSide, h >= p.minPatchSide, w < width, h < height else {
+                skipped += 1
+                continue
+            }
+            pastes.append(PlannedPaste(instance: instance, width: w, height: h, flip: flip, rotationDegrees: angle,
+                                       colorJitter: jitter, centerX: cx, centerY: cy))
+        }
+        return PastePlan(pastes: pastes, skipped: skipped)
+    }
+
+    private func drawJitter(_ rng: inout PasteRandom) -> ColorJitter {
+        let p = parameters
+        let b = rng.uniform(1 - p.brightness, 1 + p.brightness)
+        let c = rng.uniform(1 - p.contrast, 1 + p.contrast)
+        let s = rng.uniform(1 - p.saturation, 1 + p.saturation)
+        let h = rng.uniform(-p.hue, p.hue)
+        var order = [0, 1, 2, 3]
+        for i in stride(from: 3, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }
+        return ColorJitter(brightness: b, contrast: c, saturation: s, hue: h, order: order)
+    }
+}
