@@ -17,6 +17,8 @@ public enum ImageError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidGeometry(String)
     /// Encoding failed.
     case encodeFailed(String)
+    /// A file could not be opened or read (missing, unreadable, a directory).
+    case readFailed(String)
 
     /// Stable machine-readable code.
     public var code: String {
@@ -28,6 +30,7 @@ public enum ImageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooLarge: "image.too_large"
         case .invalidGeometry: "image.invalid_geometry"
         case .encodeFailed: "image.encode_failed"
+        case .readFailed: "image.read_failed"
         }
     }
 
@@ -41,6 +44,7 @@ public enum ImageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooLarge(let m): "image too large: \(m)"
         case .invalidGeometry(let m): "invalid image geometry: \(m)"
         case .encodeFailed(let m): "image encoding failed: \(m)"
+        case .readFailed(let m): "cannot read image file: \(m)"
         }
     }
 }
