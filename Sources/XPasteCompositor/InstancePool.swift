@@ -1,21 +1,14 @@
-/// One cutout that may be pasted: its bank instance id, the category it is annotated as, and the
-/// cutout's pixel size (known from the bank without decoding the blob).
+/// One cutout that may be pasted: its bank instance id and the category it is annotated as.
 public struct PoolInstance: Sendable, Hashable, Codable {
     /// Bank instance id (written as provenance into the manifest).
     public var id: Int64
     /// Category id in the output dataset (LVIS id, or the background file's COCO id).
     public var category: Int
-    /// Cutout width in pixels.
-    public var width: Int
-    /// Cutout height in pixels.
-    public var height: Int
 
     /// Creates a pool entry.
-    public init(id: Int64, category: Int, width: Int, height: Int) {
+    public init(id: Int64, category: Int) {
         self.id = id
         self.category = category
-        self.width = width
-        self.height = height
     }
 }
 

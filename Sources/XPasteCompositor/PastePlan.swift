@@ -23,13 +23,18 @@ public struct ColorJitter: Sendable, Hashable, Codable {
 }
 
 /// One planned paste: which cutout, at what size, with which augmentations, where.
+///
+/// The pixel size is not fixed here: as in X-Paste it follows from the cutout's own aspect ratio,
+/// which is known once the cutout is loaded (`targetSize`).
 public struct PlannedPaste: Sendable, Hashable, Codable {
-    /// The cutout.
-    public var instance: PoolInstance
-    /// Width the cutout is resized to (before rotation).
-    public var width: Int
-    /// Height the cutout is resized to (before rotation).
-    public var height: Int
+    /// Bank instance id of the cutout.
+    public var instanceID: Int64
+    /// Output category id.
+    public var category: Int
+    /// s = sqrt(object area / image area), already clipped.
+    public var sizeRatio: Double
+    /// Factor applied to the cutout's width/height ratio.
+    public var aspectJitter: Double
     /// Mirror left–right.
     public var flip: Bool
     /// Counter-clockwise rotation in degrees (0: none).
@@ -42,16 +47,33 @@ public struct PlannedPaste: Sendable, Hashable, Codable {
     public var centerY: Int
 
     /// Creates a planned paste.
-    public init(instance: PoolInstance, width: Int, height: Int, flip: Bool = false, rotationDegrees: Double = 0,
-                colorJitter: ColorJitter? = nil, centerX: Int, centerY: Int) {
-        self.instance = instance
-        self.width = width
-        self.height = height
+    public init(instanceID: Int64, category: Int, sizeRatio: Double, aspectJitter: Double = 1, flip: Bool = false,
+                rotationDegrees: Double = 0, colorJitter: ColorJitter? = nil, centerX: Int, centerY: Int) {
+        self.instanceID = instanceID
+        self.category = category
+        self.sizeRatio = sizeRatio
+        self.aspectJitter = aspectJitter
         self.flip = flip
         self.rotationDegrees = rotationDegrees
         self.colorJitter = colorJitter
         self.centerX = centerX
         self.centerY = centerY
+    }
+
+    /// The pixel size of the resized cutout, X-Paste's formula: area = s²·W·H, aspect = cutout
+    /// w/h × jitter, width = ⌊√(aspect·area)⌋, height = ⌊width / aspect⌋ (both truncated as
+    /// X-Paste's `int()` does); nil when a side is under `minSide` or not smaller than the image
+    /// (X-Paste skips such draws).
+    public func targetSize(cutoutWidth: Int, cutoutHeight: Int, imageWidth: Int, imageHeight: Int, minSide: Int) -> (width: Int, height: Int)? {
+        guard cutoutWidth > 0, cutoutHeight > 0 else { return nil }
+        let area = sizeRatio * sizeRatio * Double(imageWidth) * Double(imageHeight)
+        let aspect = Double(cutoutWidth) / Double(cutoutHeight) * aspectJitter
+        let wf = (aspect * area).squareRoot()
+        let hf = wf / aspect
+        guard wf.isFinite, hf.isFinite, wf < Double(1 << 30), hf < Double(1 << 30) else { return nil }
+        let w = Int(wf), h = Int(hf)
+        guard w >= minSide, h >= minSide, w < imageWidth, h < imageHeight else { return nil }
+        return (w, h)
     }
 }
 
@@ -59,13 +81,9 @@ public struct PlannedPaste: Sendable, Hashable, Codable {
 public struct PastePlan: Sendable, Hashable, Codable {
     /// Pastes in z-order: later ones are drawn over earlier ones.
     public var pastes: [PlannedPaste]
-    /// Draws skipped because the sampled size fell outside [min patch side, image size)
-    /// (X-Paste skips these too, so images get fewer pastes than drawn).
-    public var skipped: Int
 
     /// Creates a plan.
-    public init(pastes: [PlannedPaste], skipped: Int = 0) {
+    public init(pastes: [PlannedPaste]) {
         self.pastes = pastes
-        self.skipped = skipped
     }
 }

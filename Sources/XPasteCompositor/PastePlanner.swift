@@ -7,10 +7,9 @@ import Darwin
 /// Draws the paste plan of one image the way X-Paste's `InstPool` does.
 ///
 /// Per image: n ~ U{min…max}; per paste: an instance (category-balanced or uniform), s ~ N(mean,
-/// std) of the category clipped to [min-size-pixels / H, max-size-ratio], target area s²·H·W,
-/// aspect = cutout w/h × U(1 − j, 1 + j), W = ⌊√(aspect·area)⌋, H = ⌊W / aspect⌋ (X-Paste's
-/// integer truncation), skipped when a side is under the minimum or not smaller than the image;
-/// then flip, optional rotation and colour jitter, and a centre uniform over the image.
+/// std) of the category clipped to [min-size-pixels / H, max-size-ratio], an aspect jitter
+/// U(1 − j, 1 + j), a flip, optional rotation and colour jitter, and a centre uniform over the
+/// image. The pixel size follows when the cutout is loaded (`PlannedPaste.targetSize`).
 public struct PastePlanner: Sendable {
     /// The parameters.
     public let parameters: CompositorParameters
@@ -27,10 +26,9 @@ public struct PastePlanner: Sendable {
     public func plan(width: Int, height: Int, using rng: inout PasteRandom) -> PastePlan {
         let p = parameters
         let n = rng.int(in: p.minInstances...p.maxInstances)
-        guard !pool.isEmpty, width > 0, height > 0 else { return PastePlan(pastes: [], skipped: pool.isEmpty ? n : 0) }
+        guard !pool.isEmpty, width > 0, height > 0 else { return PastePlan(pastes: []) }
         var pastes: [PlannedPaste] = []
         pastes.reserveCapacity(n)
-        var skipped = 0
         let lowerS = p.minSizePixels / Double(height)
         let upperS = p.maxSizeRatio
         for _ in 0..<n {
@@ -39,25 +37,15 @@ public struct PastePlanner: Sendable {
             var s = stat.mean + rng.normal() * stat.std
             // np.clip semantics: the upper bound wins when the bounds cross (tiny images).
             s = min(max(s, lowerS), upperS)
-            let area = s * s * Double(height) * Double(width)
-            let aspect = Double(instance.width) / Double(instance.height) * rng.uniform(1 - p.aspectJitter, 1 + p.aspectJitter)
+            let jitter = rng.uniform(1 - p.aspectJitter, 1 + p.aspectJitter)
             let flip = rng.chance(p.flipProbability)
             let angle = rng.chance(p.rotationProbability) ? rng.uniform(-p.maxRotationDegrees, p.maxRotationDegrees) : 0
-            let jitter = rng.chance(p.colorJitterProbability) ? drawJitter(&rng) : nil
+            let colour = rng.chance(p.colorJitterProbability) ? drawJitter(&rng) : nil
             let cx = rng.below(width), cy = rng.below(height)
-
-            let wf = (aspect * area).squareRoot()
-            let hf = wf / aspect
-            guard wf.isFinite, hf.isFinite, wf < Double(Int.max / 2), hf < Double(Int.max / 2) else { skipped += 1; continue }
-            let w = Int(wf), h = Int(hf)
-            guard w >= p.minPatchSide, h >= p.minPatchSide, w < width, h < height else {
-                skipped += 1
-                continue
-            }
-            pastes.append(PlannedPaste(instance: instance, width: w, height: h, flip: flip, rotationDegrees: angle,
-                                       colorJitter: jitter, centerX: cx, centerY: cy))
+            pastes.append(PlannedPaste(instanceID: instance.id, category: instance.category, sizeRatio: s, aspectJitter: jitter,
+                                       flip: flip, rotationDegrees: angle, colorJitter: colour, centerX: cx, centerY: cy))
         }
-        return PastePlan(pastes: pastes, skipped: skipped)
+        return PastePlan(pastes: pastes)
     }
 
     private func drawJitter(_ rng: inout PasteRandom) -> ColorJitter {

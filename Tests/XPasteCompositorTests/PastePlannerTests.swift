@@ -6,65 +6,67 @@ import Testing
         InstancePool(instances: instances) { _ in (SizeStatistic(mean: mean, std: std), .globalDefault) }
     }
 
-    @Test func sizeFollowsXPasteFormula() {
-        var p = CompositorParameters()
-        p.minInstances = 5
-        p.maxInstances = 5
-        p.aspectJitter = 0
-        let planner = PastePlanner(parameters: p, pool: pool([PoolInstance(id: 1, category: 3, width: 200, height: 100)], mean: 0.2, std: 0))
-        var rng = PasteRandom(seed: 11)
-        let plan = planner.plan(width: 1000, height: 500, using: &rng)
-        #expect(plan.pastes.count == 5)
+    @Test func targetSizeFollowsXPasteFormula() {
+        let paste = PlannedPaste(instanceID: 1, category: 3, sizeRatio: 0.2, aspectJitter: 1, centerX: 0, centerY: 0)
         // area = 0.2² · 500 · 1000 = 20000, aspect 2 → W = ⌊√40000⌋ = 200, H = ⌊200 / 2⌋ = 100.
-        for paste in plan.pastes {
-            #expect(paste.width == 200)
-            #expect(paste.height == 100)
-            #expect((0..<1000).contains(paste.centerX))
-            #expect((0..<500).contains(paste.centerY))
+        let size = paste.targetSize(cutoutWidth: 200, cutoutHeight: 100, imageWidth: 1000, imageHeight: 500, minSide: 5)
+        #expect(size?.width == 200 && size?.height == 100)
+        // Jitter 1.1 on a square cutout: aspect 1.1, W = ⌊√(1.1 · 20000)⌋ = 148, H = ⌊148 / 1.1⌋ = 134.
+        let jittered = PlannedPaste(instanceID: 1, category: 3, sizeRatio: 0.2, aspectJitter: 1.1, centerX: 0, centerY: 0)
+        let size2 = jittered.targetSize(cutoutWidth: 64, cutoutHeight: 64, imageWidth: 1000, imageHeight: 500, minSide: 5)
+        #expect(size2?.width == 148 && size2?.height == 134)
+    }
+
+    @Test func tooSmallOrTooLargeTargetsAreSkipped() {
+        let tiny = PlannedPaste(instanceID: 1, category: 3, sizeRatio: 0.004, centerX: 0, centerY: 0)
+        #expect(tiny.targetSize(cutoutWidth: 10, cutoutHeight: 10, imageWidth: 1000, imageHeight: 1000, minSide: 5) == nil)
+        // A very wide cutout at half the image size would be wider than the image.
+        let wide = PlannedPaste(instanceID: 1, category: 3, sizeRatio: 0.5, centerX: 0, centerY: 0)
+        #expect(wide.targetSize(cutoutWidth: 400, cutoutHeight: 50, imageWidth: 400, imageHeight: 400, minSide: 5) == nil)
+    }
+
+    @Test func sizeRatioIsClippedToTheXPasteBounds() {
+        var p = CompositorParameters()
+        p.minInstances = 50
+        p.maxInstances = 50
+        let big = PastePlanner(parameters: p, pool: pool([PoolInstance(id: 1, category: 3)], mean: 5, std: 0))
+        let small = PastePlanner(parameters: p, pool: pool([PoolInstance(id: 1, category: 3)], mean: -1, std: 0))
+        var rng = PasteRandom(seed: 1)
+        #expect(big.plan(width: 400, height: 200, using: &rng).pastes.allSatisfy { $0.sizeRatio == 0.5 })
+        #expect(small.plan(width: 400, height: 200, using: &rng).pastes.allSatisfy { $0.sizeRatio == 10.0 / 200 })
+    }
+
+    @Test func drawsStayInTheirRanges() {
+        let p = CompositorParameters()
+        let planner = PastePlanner(parameters: p, pool: pool([PoolInstance(id: 1, category: 3)], mean: 0.15, std: 0.1))
+        var flips = 0, total = 0
+        for i in 0..<500 {
+            var rng = PasteRandom.forImage(seed: 4, index: i)
+            for paste in planner.plan(width: 640, height: 480, using: &rng).pastes {
+                #expect((0..<640).contains(paste.centerX) && (0..<480).contains(paste.centerY))
+                #expect(paste.aspectJitter >= 0.8 && paste.aspectJitter < 1.2)
+                #expect(paste.sizeRatio >= 10.0 / 480 && paste.sizeRatio <= 0.5)
+                #expect(paste.rotationDegrees == 0 && paste.colorJitter == nil)
+                if paste.flip { flips += 1 }
+                total += 1
+            }
         }
-    }
-
-    @Test func sizeIsClippedToHalfTheImage() {
-        var p = CompositorParameters()
-        p.minInstances = 3
-        p.maxInstances = 3
-        p.aspectJitter = 0
-        let planner = PastePlanner(parameters: p, pool: pool([PoolInstance(id: 1, category: 3, width: 50, height: 50)], mean: 5, std: 0))
-        var rng = PasteRandom(seed: 1)
-        let plan = planner.plan(width: 400, height: 400, using: &rng)
-        // s clipped to 0.5 → area 0.25 · 160000 = 40000 → 200 × 200.
-        #expect(plan.pastes.map(\.width) == [200, 200, 200])
-    }
-
-    @Test func tooSmallPastesAreSkippedAndCounted() {
-        var p = CompositorParameters()
-        p.minInstances = 4
-        p.maxInstances = 4
-        p.aspectJitter = 0
-        p.minSizePixels = 2
-        let planner = PastePlanner(parameters: p, pool: pool([PoolInstance(id: 1, category: 3, width: 10, height: 10)], mean: 0.001, std: 0))
-        var rng = PasteRandom(seed: 1)
-        let plan = planner.plan(width: 400, height: 400, using: &rng)
-        // s = 2/400 → 2 × 2 pixels, under the 5-pixel minimum.
-        #expect(plan.pastes.isEmpty)
-        #expect(plan.skipped == 4)
+        #expect(abs(Double(flips) / Double(total) - 0.5) < 0.03)
     }
 
     @Test func countIsUniformOverTheRange() {
-        let p = CompositorParameters()
-        let planner = PastePlanner(parameters: p, pool: pool([PoolInstance(id: 1, category: 3, width: 64, height: 64)], mean: 0.1, std: 0.05))
+        let planner = PastePlanner(parameters: CompositorParameters(), pool: pool([PoolInstance(id: 1, category: 3)], mean: 0.1, std: 0.05))
         var counts = [Int](repeating: 0, count: 20)
         for i in 0..<4000 {
             var rng = PasteRandom.forImage(seed: 5, index: i)
-            let plan = planner.plan(width: 640, height: 480, using: &rng)
-            counts[plan.pastes.count + plan.skipped] += 1
+            counts[planner.plan(width: 640, height: 480, using: &rng).pastes.count] += 1
         }
         #expect(counts.allSatisfy { $0 > 120 && $0 < 280 }, "\(counts)")
     }
 
     @Test func categoryBalancedSamplingIgnoresPoolSizes() {
-        var instances = [PoolInstance(id: 1, category: 1, width: 10, height: 10)]
-        for i in 0..<99 { instances.append(PoolInstance(id: Int64(100 + i), category: 2, width: 10, height: 10)) }
+        var instances = [PoolInstance(id: 1, category: 1)]
+        for i in 0..<99 { instances.append(PoolInstance(id: Int64(100 + i), category: 2)) }
         let pool = pool(instances, mean: 0.1, std: 0)
         var rng = PasteRandom(seed: 2)
         var balanced = 0, uniform = 0
@@ -76,10 +78,25 @@ import Testing
         #expect(uniform > 50 && uniform < 160)
     }
 
+    @Test func rotationAndColourJitterAreDrawnWhenEnabled() {
+        var p = CompositorParameters()
+        p.minInstances = 200
+        p.maxInstances = 200
+        p.rotationProbability = 1
+        p.colorJitterProbability = 1
+        let planner = PastePlanner(parameters: p, pool: pool([PoolInstance(id: 1, category: 3)], mean: 0.1, std: 0))
+        var rng = PasteRandom(seed: 8)
+        let pastes = planner.plan(width: 100, height: 100, using: &rng).pastes
+        #expect(pastes.allSatisfy { abs($0.rotationDegrees) <= 30 && $0.rotationDegrees != 0 })
+        #expect(pastes.allSatisfy { j in
+            guard let c = j.colorJitter else { return false }
+            return abs(c.brightness - 1) <= 0.2 && abs(c.hue) <= 0.2 && c.order.sorted() == [0, 1, 2, 3]
+        })
+    }
+
     @Test func planIsAFunctionOfTheGenerator() {
-        let p = CompositorParameters()
-        let planner = PastePlanner(parameters: p, pool: pool([
-            PoolInstance(id: 1, category: 1, width: 30, height: 60), PoolInstance(id: 2, category: 9, width: 80, height: 20),
+        let planner = PastePlanner(parameters: CompositorParameters(), pool: pool([
+            PoolInstance(id: 1, category: 1), PoolInstance(id: 2, category: 9),
         ], mean: 0.2, std: 0.1))
         var a = PasteRandom.forImage(seed: 99, index: 3), b = PasteRandom.forImage(seed: 99, index: 3)
         #expect(planner.plan(width: 800, height: 600, using: &a) == planner.plan(width: 800, height: 600, using: &b))
