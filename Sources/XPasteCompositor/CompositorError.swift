@@ -13,6 +13,9 @@ public enum CompositorError: Error, Sendable, CustomStringConvertible {
     case emptyPool(String)
     /// No background image was found, or a background input is unusable.
     case invalidBackground(String)
+    /// A cutout could not be used (unreadable, or nothing left after its clean-up); pastes of it
+    /// are skipped and counted.
+    case invalidCutout(id: Int64, String)
     /// A size-prior file could not be read or has the wrong shape.
     case invalidSizePrior(String)
     /// An image could not be decoded, processed or encoded; `context` names which one.
@@ -32,6 +35,7 @@ public enum CompositorError: Error, Sendable, CustomStringConvertible {
         case .invalidParameter: "compositor.invalid_parameter"
         case .emptyPool: "compositor.empty_pool"
         case .invalidBackground: "compositor.invalid_background"
+        case .invalidCutout: "compositor.invalid_cutout"
         case .invalidSizePrior: "compositor.invalid_size_prior"
         case .image: "compositor.image"
         case .lvis: "compositor.lvis"
@@ -47,6 +51,7 @@ public enum CompositorError: Error, Sendable, CustomStringConvertible {
         case .invalidParameter(let m): "invalid compositor parameter: \(m)"
         case .emptyPool(let m): "no instances to paste: \(m)"
         case .invalidBackground(let m): "unusable background: \(m)"
+        case .invalidCutout(let id, let m): "unusable cutout \(id): \(m)"
         case .invalidSizePrior(let m): "unusable size prior: \(m)"
         case .image(let context, let e): "\(context): \(e)"
         case .lvis(let e): e.description

@@ -1,0 +1,62 @@
+import Foundation
+import XPasteImage
+
+/// A bounded, thread-safe least-recently-used cache of decoded cutouts in front of a
+/// `CutoutSource`.
+///
+/// X-Paste decodes every cutout file for every paste; with 20 pastes per image drawn from pools
+/// where popular categories repeat, decoding dominates. Decoded RGBA costs 4 bytes a pixel, so the
+/// cache is bounded in bytes. Two threads missing the same id both decode it (the result is the
+/// same), which keeps the lock out of the decode.
+public final class CutoutCache: @unchecked Sendable {
+    private let source: any CutoutSource
+    private let capacityBytes: Int
+    private let lock = NSLock()
+    private var entries: [Int64: (image: Image, tick: UInt64)] = [:]
+    private var bytes = 0
+    private var tick: UInt64 = 0
+    private var hitCount = 0
+    private var missCount = 0
+
+    /// Wraps `source`, keeping at most `capacityBytes` of decoded pixels.
+    public init(source: any CutoutSource, capacityBytes: Int) {
+        self.source = source
+        self.capacityBytes = max(0, capacityBytes)
+    }
+
+    /// The cutout of `id`, from the cache or the source.
+    public func cutout(id: Int64) throws(CompositorError) -> Image {
+        lock.lock()
+        tick &+= 1
+        if let hit = entries[id] {
+            entries[id] = (hit.image, tick)
+            hitCount += 1
+            lock.unlock()
+            return hit.image
+        }
+        missCount += 1
+        lock.unlock()
+        let image = try source.cutout(id: id)
+        let size = image.pixels.count
+        guard size <= capacityBytes else { return image }
+        lock.lock()
+        defer { lock.unlock() }
+        if entries[id] == nil {
+            while bytes + size > capacityBytes, let victim = entries.min(by: { $0.value.tick < $1.value.tick }) {
+                bytes -= victim.value.image.pixels.count
+                entries[victim.key] = nil
+            }
+            tick &+= 1
+            entries[id] = (image, tick)
+            bytes += size
+        }
+        return image
+    }
+
+    /// Cache hits and misses so far (for the run summary).
+    public var statistics: (hits: Int, misses: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (hitCount, missCount)
+    }
+}
