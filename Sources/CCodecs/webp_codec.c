@@ -20,8 +20,11 @@ static xp_status xp_webp_status(VP8StatusCode code, const char *what, char *mess
     case VP8_STATUS_OUT_OF_MEMORY:
         snprintf(message, XP_MESSAGE_MAX, "%s: out of memory", what);
         return XP_ERR_NO_MEMORY;
+    case VP8_STATUS_INVALID_PARAM:
+        snprintf(message, XP_MESSAGE_MAX, "%s: invalid parameter", what);
+        return XP_ERR_CORRUPT;
     default:
-        snprintf(message, XP_MESSAGE_MAX, "%s: invalid WebP bitstream (status %d)", what, (int)code);
+        snprintf(message, XP_MESSAGE_MAX, "%s: invalid WebP bitstream", what);
         return XP_ERR_CORRUPT;
     }
 }

@@ -94,12 +94,16 @@ public struct RLE: Sendable, Hashable {
         for r in rles where r.height != first.height || r.width != first.width {
             throw ImageError.invalidGeometry("cannot merge a \(r.height)×\(r.width) RLE with a \(first.height)×\(first.width) one")
         }
-        var acc = first
-        for r in rles.dropFirst() {
-            acc = RLE(unchecked: first.height, width: first.width,
-                      counts: RLERunSweep.combine(acc.counts, r.counts, intersect: intersect))
+        switch rles.count {
+        case 1:
+            return first
+        case 2:
+            return RLE(unchecked: first.height, width: first.width,
+                       counts: RLERunSweep.combine(first.counts, rles[1].counts, intersect: intersect))
+        default:
+            return RLE(unchecked: first.height, width: first.width,
+                       counts: RLERunSweep.combine(rles.map(\.counts), pixelCount: first.pixelCount, intersect: intersect))
         }
-        return acc
     }
 
     /// Intersection over union with `other`, as pycocotools `iou` (not crowd): 0 when the masks do
@@ -129,6 +133,48 @@ enum RLERunSweep {
                 outValue = v
             }
         }
+        return out
+    }
+
+    /// Canonical counts of the union (or intersection) of many run lists at once: a sweep over
+    /// their sorted foreground start/end events, O(T log T) in the total number of runs where
+    /// folding pairwise (as pycocotools does) re-walks the growing result once per input.
+    static func combine(_ lists: [[UInt32]], pixelCount: Int, intersect: Bool) -> [UInt32] {
+        // Event = position << 1 | 1 for a foreground start, | 0 for an end.
+        var events: [UInt64] = []
+        events.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        for counts in lists {
+            var pos: UInt64 = 0
+            for (j, c) in counts.enumerated() {
+                let end = pos + UInt64(c)
+                if j & 1 == 1 && c > 0 {
+                    events.append(pos << 1 | 1)
+                    events.append(end << 1)
+                }
+                pos = end
+            }
+        }
+        events.sort()
+        let need = intersect ? lists.count : 1
+        var coverage = 0
+        var value = false
+        var out: [UInt32] = []
+        var last: UInt64 = 0
+        var i = 0
+        while i < events.count {
+            let pos = events[i] >> 1
+            while i < events.count && events[i] >> 1 == pos {
+                coverage += events[i] & 1 == 1 ? 1 : -1
+                i += 1
+            }
+            if (coverage >= need) != value {
+                out.append(UInt32(pos - last))
+                last = pos
+                value.toggle()
+            }
+        }
+        // Every run has ended by now; a background tail exists unless the last run reached the end.
+        if UInt64(pixelCount) > last || out.isEmpty { out.append(UInt32(UInt64(pixelCount) - last)) }
         return out
     }
 

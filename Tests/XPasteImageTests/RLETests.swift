@@ -40,6 +40,27 @@ import XPasteTestSupport
         }
     }
 
+    /// Merging many RLEs at once (an event sweep) equals folding pairwise merges, which
+    /// `matchesPycocotools` checks against pycocotools.
+    @Test func manyWayMergeEqualsPairwiseFold() throws {
+        var rng = SplitMix(seed: 17)
+        for i in 0..<200 {
+            let w = Int(rng.next() % 30) + 1, h = Int(rng.next() % 30) + 1
+            let n = Int(rng.next() % 6) + 3
+            let rles = (0..<n).map { _ in
+                var m = BinaryMask(width: w, height: h)
+                let density = rng.next() % 100
+                for p in 0..<(w * h) { m.bits[p] = rng.next() % 100 < density ? 1 : 0 }
+                return RLE(encoding: m)
+            }
+            for intersect in [false, true] {
+                var folded = rles[0]
+                for r in rles.dropFirst() { folded = try RLE.merge([folded, r], intersect: intersect) }
+                #expect(try RLE.merge(rles, intersect: intersect) == folded, "case \(i) intersect \(intersect)")
+            }
+        }
+    }
+
     @Test func knownStringWithNegativeDifference() throws {
         // A 10×1 column: 2 off, 1 on, 2 off, 4 on, 1 off. The fifth count is written as 1 − 2 = −1.
         var mask = BinaryMask(width: 1, height: 10)

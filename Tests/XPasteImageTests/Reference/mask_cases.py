@@ -56,14 +56,14 @@ def iid(rng, count, max_side=64, densities=(0.001, 0.01, 0.1, 0.5, 0.9, 0.99)):
     return out
 
 
-def random_blobs(rng, count, min_side=8, max_side=300):
+def random_blobs(rng, count, min_side=8, max_side=300, min_smooth=1):
     """`count` same-size pairs of blob masks."""
     out = []
     for i in range(count):
         h, w = int(rng.integers(min_side, max_side)), int(rng.integers(min_side, max_side))
         for k in range(2):
             d = float(rng.uniform(0.05, 0.7))
-            out.append((f"blobs {i}.{k} {h}x{w} d{d:.2f}", blobs(rng, h, w, d, int(rng.integers(1, 12))), k == 1))
+            out.append((f"blobs {i}.{k} {h}x{w} d{d:.2f}", blobs(rng, h, w, d, int(rng.integers(min_smooth, 12))), k == 1))
     return out
 
 
