@@ -61,7 +61,7 @@ let package = Package(
         ),
         .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"], exclude: ["Reference"]),
         .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"]),
-        .testTarget(name: "XPasteCompositorTests", dependencies: ["XPasteCompositor", "XPasteTestSupport"]),
+        .testTarget(name: "XPasteCompositorTests", dependencies: ["XPasteCompositor", "XPasteTestSupport"], exclude: ["Reference"]),
     ],
     swiftLanguageModes: [.v6]
 )

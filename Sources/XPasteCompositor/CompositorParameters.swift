@@ -1,3 +1,5 @@
+import XPasteImage
+
 /// Every knob of the paste step, with X-Paste's values as defaults.
 ///
 /// The whole struct is written into `manifest.json`, so a dataset records exactly how it was made;
@@ -26,6 +28,9 @@ public struct CompositorParameters: Sendable, Codable, Hashable {
     public var defaultSizeStd: Double = 0.09
     /// Aspect jitter: the cutout's width/height ratio is multiplied by U(1 − j, 1 + j) (X-Paste: 0.2).
     public var aspectJitter: Double = 0.2
+    /// Resampling filter for resizing cutouts (X-Paste uses OpenCV's bilinear without
+    /// antialiasing; Pillow's antialiased bilinear keeps small pastes from aliasing).
+    public var resizeFilter: ResizeFilter = .bilinear
     /// A planned paste whose width or height is below this many pixels, or not smaller than the
     /// image, is skipped (X-Paste: 5).
     public var minPatchSide: Int = 5

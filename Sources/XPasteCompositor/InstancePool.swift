@@ -1,3 +1,5 @@
+import XPasteLVIS
+
 /// One cutout that may be pasted: its bank instance id and the category it is annotated as.
 public struct PoolInstance: Sendable, Hashable, Codable {
     /// Bank instance id (written as provenance into the manifest).
@@ -23,7 +25,7 @@ public struct InstancePool: Sendable {
         /// Output category id.
         public let id: Int
         /// Size statistic used for this category's pastes.
-        public let size: SizeStatistic
+        public let size: LVISSizePrior.Statistic
         /// Where `size` came from.
         public let sizeOrigin: SizePriorOrigin
         /// The instances, in ascending id order.
@@ -39,7 +41,7 @@ public struct InstancePool: Sendable {
 
     /// Groups `instances` by category; `size` gives each category's statistic. Instances are
     /// sorted by id and categories by id, so the pool does not depend on the order it was read in.
-    public init(instances: [PoolInstance], size: (Int) -> (SizeStatistic, SizePriorOrigin)) {
+    public init(instances: [PoolInstance], size: (Int) -> (LVISSizePrior.Statistic, SizePriorOrigin)) {
         var groups: [Int: [PoolInstance]] = [:]
         for inst in instances { groups[inst.category, default: []].append(inst) }
         var cats: [Category] = []

@@ -37,10 +37,9 @@ final class ManifestWriter {
     /// Writes the manifest with `trailer` keys after the two record lists, and publishes it.
     func finish(trailer: [(String, Data)]) throws(CompositorError) {
         let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp").path
-        guard let out = FileHandle(forWritingAtPath: tmp) ?? {
-            FileManager.default.createFile(atPath: tmp, contents: nil)
-            return FileHandle(forWritingAtPath: tmp)
-        }() else { throw .io("cannot create \(tmp)") }
+        guard FileManager.default.createFile(atPath: tmp, contents: nil), let out = FileHandle(forWritingAtPath: tmp) else {
+            throw .io("cannot create \(tmp)")
+        }
         do {
             try out.truncate(atOffset: 0)
             var head = Data("{\n".utf8)

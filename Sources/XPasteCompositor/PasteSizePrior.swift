@@ -1,17 +1,4 @@
-/// Mean and standard deviation of s = sqrt(object area / image area) for one category — the
-/// statistic X-Paste samples paste sizes from (`area_mean_std2.json`).
-public struct SizeStatistic: Sendable, Hashable, Codable {
-    /// Mean of s.
-    public var mean: Double
-    /// Standard deviation of s.
-    public var std: Double
-
-    /// Creates a statistic.
-    public init(mean: Double, std: Double) {
-        self.mean = mean
-        self.std = std
-    }
-}
+import XPasteLVIS
 
 /// Where the size statistic of a category came from, recorded per category in the manifest.
 public enum SizePriorOrigin: String, Sendable, Codable, Hashable {
@@ -27,14 +14,14 @@ public enum SizePriorOrigin: String, Sendable, Codable, Hashable {
 /// else the prior file's, else the global default — the order issue 4 asks for.
 public struct PasteSizePrior: Sendable {
     /// Statistics computed from the background annotations, by output category id.
-    public var fromBackgrounds: [Int: SizeStatistic]
+    public var fromBackgrounds: [Int: LVISSizePrior.Statistic]
     /// Statistics read from a prior file, by LVIS category id.
-    public var fromFile: [Int: SizeStatistic]
+    public var fromFile: [Int: LVISSizePrior.Statistic]
     /// Used when neither layer knows the category.
-    public var fallback: SizeStatistic
+    public var fallback: LVISSizePrior.Statistic
 
     /// Creates a layered prior.
-    public init(fromBackgrounds: [Int: SizeStatistic] = [:], fromFile: [Int: SizeStatistic] = [:], fallback: SizeStatistic) {
+    public init(fromBackgrounds: [Int: LVISSizePrior.Statistic] = [:], fromFile: [Int: LVISSizePrior.Statistic] = [:], fallback: LVISSizePrior.Statistic) {
         self.fromBackgrounds = fromBackgrounds
         self.fromFile = fromFile
         self.fallback = fallback
@@ -42,7 +29,7 @@ public struct PasteSizePrior: Sendable {
 
     /// The statistic for a pooled category: `outputCategory` is looked up in the background layer,
     /// `lvisCategory` (when the bank knows it) in the file layer.
-    public func statistic(outputCategory: Int, lvisCategory: Int?) -> (SizeStatistic, SizePriorOrigin) {
+    public func statistic(outputCategory: Int, lvisCategory: Int?) -> (LVISSizePrior.Statistic, SizePriorOrigin) {
         if let s = fromBackgrounds[outputCategory] { return (s, .backgroundAnnotations) }
         if let id = lvisCategory, let s = fromFile[id] { return (s, .priorFile) }
         return (fallback, .globalDefault)

@@ -1,9 +1,10 @@
 import Testing
+import XPasteLVIS
 @testable import XPasteCompositor
 
 @Suite struct PastePlannerTests {
     func pool(_ instances: [PoolInstance], mean: Double, std: Double) -> InstancePool {
-        InstancePool(instances: instances) { _ in (SizeStatistic(mean: mean, std: std), .globalDefault) }
+        InstancePool(instances: instances) { _ in (LVISSizePrior.Statistic(mean: mean, std: std), .globalDefault) }
     }
 
     @Test func targetSizeFollowsXPasteFormula() {

@@ -21,11 +21,11 @@ enum RealCutouts {
         return out
     }
 
-    /// The horse silhouette (black on white in horse.png) as alpha over `texture`'s pixels
-    /// (texture must be at least 400 × 328).
+    /// The horse silhouette (black on white in horse.png) as alpha over `texture`'s pixels,
+    /// the texture resized to the silhouette's size.
     static func horse(texture: String) throws -> Image {
         let silhouette = try ImageCodec.decode(contentsOf: SharedData.image("horse.png").path).packed()
-        let tex = try photo(texture).packed()
+        let tex = try photo(texture).resized(width: silhouette.width, height: silhouette.height, filter: .area).packed()
         let w = silhouette.width, h = silhouette.height
         var out = Image(width: w, height: h, format: .rgba8)
         let c = silhouette.format.channels
