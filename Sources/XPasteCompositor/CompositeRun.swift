@@ -128,7 +128,7 @@ public final class CompositeRun: Sendable {
     ///   - filePrior: a size-prior file's statistics (LVIS ids), with where it came from.
     public init(request: CompositeRequest, backgrounds: any BackgroundSource, cutouts: any CutoutSource,
                 vocabulary: OutputVocabulary, backgroundPrior: LVISSizePrior? = nil, filePrior: (LVISSizePrior, String)? = nil,
-                logger: Logger) throws(CompositorError) {
+                logger: Logger = Logger(label: "xpaste.composite")) throws(CompositorError) {
         try request.parameters.validate()
         guard request.jobs >= 1, request.shardSize >= 1 else { throw .invalidParameter("jobs and shard size must be ≥ 1") }
         if let n = request.imageCount, n < 0 { throw .invalidParameter("image count must be ≥ 0") }
@@ -202,7 +202,7 @@ public final class CompositeRun: Sendable {
             throw .io("cannot create \(imagesDir.path): \(error.localizedDescription)")
         }
         for w in poolWarnings { logger.warning("\(w)") }
-        logger.info("compositing", metadata: ["images": "\(imageCount)", "pool": "\(pool.count)", "categories": "\(pool.categories.count)",
+        logger.debug("compositing", metadata: ["images": "\(imageCount)", "pool": "\(pool.count)", "categories": "\(pool.categories.count)",
                                               "jobs": "\(request.jobs)", "seed": "\(request.seed)"])
 
         let writer: LVISWriter

@@ -1,18 +1,18 @@
 import Foundation
 import XPasteImage
 
-/// A bounded, thread-safe least-recently-used cache of decoded cutouts in front of a
-/// `CutoutSource`.
+/// A bounded, thread-safe least-recently-used cache of decoded cutouts (as `CutoutPyramid`s) in
+/// front of a `CutoutSource`.
 ///
 /// X-Paste decodes every cutout file for every paste; with 20 pastes per image drawn from pools
-/// where popular categories repeat, decoding dominates. Decoded RGBA costs 4 bytes a pixel, so the
-/// cache is bounded in bytes. Two threads missing the same id both decode it (the result is the
+/// where popular categories repeat, decoding dominates. Decoded RGBA costs 4 bytes a pixel (a
+/// third more with the pyramid), so the cache is bounded in bytes. Two threads missing the same id both decode it (the result is the
 /// same), which keeps the lock out of the decode.
 public final class CutoutCache: @unchecked Sendable {
     private let source: any CutoutSource
     private let capacityBytes: Int
     private let lock = NSLock()
-    private var entries: [Int64: (image: Image, tick: UInt64)] = [:]
+    private var entries: [Int64: (pyramid: CutoutPyramid, tick: UInt64)] = [:]
     private var bytes = 0
     private var tick: UInt64 = 0
     private var hitCount = 0
@@ -24,33 +24,35 @@ public final class CutoutCache: @unchecked Sendable {
         self.capacityBytes = max(0, capacityBytes)
     }
 
-    /// The cutout of `id`, from the cache or the source.
-    public func cutout(id: Int64) throws(CompositorError) -> Image {
+    /// The cutout of `id` and its halved copies, from the cache or the source.
+    public func cutout(id: Int64) throws(CompositorError) -> CutoutPyramid {
         lock.lock()
         tick &+= 1
         if let hit = entries[id] {
-            entries[id] = (hit.image, tick)
+            entries[id] = (hit.pyramid, tick)
             hitCount += 1
             lock.unlock()
-            return hit.image
+            return hit.pyramid
         }
         missCount += 1
         lock.unlock()
         let image = try source.cutout(id: id)
-        let size = image.pixels.count
-        guard size <= capacityBytes else { return image }
+        let pyramid: CutoutPyramid
+        do { pyramid = try CutoutPyramid(image) } catch { throw .invalidCutout(id: id, error.description) }
+        let size = pyramid.byteCount
+        guard size <= capacityBytes else { return pyramid }
         lock.lock()
         defer { lock.unlock() }
         if entries[id] == nil {
             while bytes + size > capacityBytes, let victim = entries.min(by: { $0.value.tick < $1.value.tick }) {
-                bytes -= victim.value.image.pixels.count
+                bytes -= victim.value.pyramid.byteCount
                 entries[victim.key] = nil
             }
             tick &+= 1
-            entries[id] = (image, tick)
+            entries[id] = (pyramid, tick)
             bytes += size
         }
-        return image
+        return pyramid
     }
 
     /// Cache hits and misses so far (for the run summary).

@@ -55,7 +55,7 @@ public struct ImageComposer: Sendable {
         var errors: [CompositorError] = []
         outcomes.reserveCapacity(plan.pastes.count)
         for (k, paste) in plan.pastes.enumerated() {
-            let cutout: Image
+            let cutout: CutoutPyramid
             do {
                 cutout = try cutouts.cutout(id: paste.instanceID)
             } catch {

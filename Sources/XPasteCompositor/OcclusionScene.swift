@@ -46,18 +46,17 @@ public struct OcclusionScene: Sendable {
     @discardableResult
     public mutating func place(_ object: SceneObject) -> Bool {
         guard let clipped = clippedToImage(object) else { return false }
-        var kept: [SceneObject] = []
-        kept.reserveCapacity(objects.count + 1)
-        for var o in objects {
-            switch o.occlude(by: clipped.mask, at: clipped.frame, boxThreshold: boxThreshold, maskThreshold: maskThreshold) {
-            case .untouched, .updated:
-                kept.append(o)
-            case .dropped(let remaining):
-                removals.append(Removal(origin: o.origin, category: o.category, remaining: remaining, belowMinArea: false))
+        // Mutated in place: a copy of each object would copy its mask on the first write.
+        var dropped: [Int] = []
+        for i in objects.indices {
+            let outcome = objects[i].occlude(by: clipped.mask, at: clipped.frame, boxThreshold: boxThreshold, maskThreshold: maskThreshold)
+            if case .dropped(let remaining) = outcome {
+                removals.append(Removal(origin: objects[i].origin, category: objects[i].category, remaining: remaining, belowMinArea: false))
+                dropped.append(i)
             }
         }
-        kept.append(clipped)
-        objects = kept
+        for i in dropped.reversed() { objects.remove(at: i) }
+        objects.append(clipped)
         return true
     }
 

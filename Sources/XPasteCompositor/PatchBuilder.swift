@@ -17,13 +17,15 @@ public struct PreparedPatch: Sendable, Hashable {
 /// clean-up, plus the rotation and colour jitter it can add).
 enum PatchBuilder {
     /// Nil when X-Paste's size rule skips the paste.
-    static func prepare(_ paste: PlannedPaste, cutout: Image, imageWidth: Int, imageHeight: Int,
+    static func prepare(_ paste: PlannedPaste, cutout: CutoutPyramid, imageWidth: Int, imageHeight: Int,
                         parameters p: CompositorParameters) throws(ImageError) -> PreparedPatch? {
-        guard let size = paste.targetSize(cutoutWidth: cutout.width, cutoutHeight: cutout.height,
+        let original = cutout.original
+        guard let size = paste.targetSize(cutoutWidth: original.width, cutoutHeight: original.height,
                                           imageWidth: imageWidth, imageHeight: imageHeight, minSide: p.minPatchSide) else { return nil }
-        // Resample premultiplied colour so the (arbitrary) RGB under transparent pixels does not
-        // bleed into the object's edge.
-        var patch = try Premultiplied.resize(cutout, width: size.width, height: size.height, filter: p.resizeFilter)
+        // RGBA resizing premultiplies the colour, so the (arbitrary) RGB under transparent pixels
+        // does not bleed into the object's edge.
+        var patch = try cutout.source(forWidth: size.width, height: size.height)
+            .resized(width: size.width, height: size.height, filter: p.resizeFilter)
         if paste.flip { patch = patch.flippedHorizontally() }
         if paste.rotationDegrees != 0 { patch = CutoutAugment.rotated(patch, degrees: paste.rotationDegrees) }
         if let jitter = paste.colorJitter { CutoutAugment.colorJitter(&patch, jitter) }
@@ -48,37 +50,5 @@ enum PatchBuilder {
             }
         }
         return mask
-    }
-}
-
-/// Premultiplied-alpha resampling of straight-alpha RGBA images.
-enum Premultiplied {
-    /// `image` resized with colour premultiplied by alpha during filtering, returned straight.
-    static func resize(_ image: Image, width: Int, height: Int, filter: ResizeFilter) throws(ImageError) -> Image {
-        precondition(image.format == .rgba8)
-        if width == image.width, height == image.height { return image.packed() }
-        var pre = image.packed()
-        pre.pixels.withUnsafeMutableBufferPointer { px in
-            for i in Swift.stride(from: 0, to: px.count, by: 4) {
-                let a = UInt32(px[i + 3])
-                if a == 255 { continue }
-                for k in 0..<3 { px[i + k] = UInt8((UInt32(px[i + k]) * a + 127) / 255) }
-            }
-        }
-        var out = try pre.resized(width: width, height: height, filter: filter).packed()
-        out.pixels.withUnsafeMutableBufferPointer { px in
-            for i in Swift.stride(from: 0, to: px.count, by: 4) {
-                let a = UInt32(px[i + 3])
-                if a == 255 { continue }
-                if a == 0 {
-                    px[i] = 0
-                    px[i + 1] = 0
-                    px[i + 2] = 0
-                    continue
-                }
-                for k in 0..<3 { px[i + k] = UInt8(min(255, (UInt32(px[i + k]) * 255 + a / 2) / a)) }
-            }
-        }
-        return out
     }
 }

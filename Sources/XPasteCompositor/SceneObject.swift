@@ -50,22 +50,31 @@ public struct SceneObject: Sendable, Hashable {
     static func tightBox(of mask: BinaryMask) -> (box: PixelBox, area: Int)? {
         let w = mask.width, h = mask.height
         var x0 = w, y0 = h, x1 = -1, y1 = -1, area = 0
-        mask.bits.withUnsafeBufferPointer { bits in
+        mask.bits.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
             for y in 0..<h {
-                let row = y * w
-                var first = -1, last = -1, count = 0
-                for x in 0..<w where bits[row + x] != 0 {
-                    if first < 0 { first = x }
-                    last = x
-                    count += 1
+                let row = base + y * w
+                // Bits are 0 or 1, so eight of them summed in one word stay within a byte.
+                var count = 0, x = 0
+                while x + 8 <= w {
+                    let word = row.loadUnaligned(fromByteOffset: x, as: UInt64.self)
+                    if word != 0 { count += Int((word &* 0x0101_0101_0101_0101) >> 56) }
+                    x += 8
                 }
-                if count > 0 {
-                    if y0 == h { y0 = y }
-                    y1 = y
-                    x0 = min(x0, first)
-                    x1 = max(x1, last)
-                    area += count
+                while x < w {
+                    count += Int(row.load(fromByteOffset: x, as: UInt8.self))
+                    x += 1
                 }
+                guard count > 0 else { continue }
+                var first = 0
+                while row.load(fromByteOffset: first, as: UInt8.self) == 0 { first += 1 }
+                var last = w - 1
+                while row.load(fromByteOffset: last, as: UInt8.self) == 0 { last -= 1 }
+                if y0 == h { y0 = y }
+                y1 = y
+                x0 = min(x0, first)
+                x1 = max(x1, last)
+                area += count
             }
         }
         guard area > 0 else { return nil }
