@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "XPasteLVIS", targets: ["XPasteLVIS"]),
         .library(name: "XPasteBank", targets: ["XPasteBank"]),
         .library(name: "XPasteCompositor", targets: ["XPasteCompositor"]),
+        .library(name: "XPasteInference", targets: ["XPasteInference"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,6 +38,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // ONNX Runtime is opened with dlopen, never linked, so xpaste builds and runs without it;
+        // zlib (already there for libpng) inflates CLIP's gzipped BPE vocabulary.
+        .target(
+            name: "COnnxRuntime",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])), .linkedLibrary("z")]
+        ),
+        .target(
+            name: "XPasteInference",
+            dependencies: ["COnnxRuntime", "XPasteImage", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "XPasteCompositor",
             dependencies: [
@@ -48,6 +59,7 @@ let package = Package(
             name: "xpaste",
             dependencies: [
                 "XPasteImage", "XPasteLVIS", "XPasteBank", "XPasteCompositor",
+                "XPasteInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -60,7 +72,13 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"]),
+        .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"], exclude: ["Reference"]),
+        .testTarget(
+            name: "XPasteInferenceTests",
+            dependencies: ["XPasteInference", "XPasteTestSupport"],
+            exclude: ["Reference"],
+            resources: [.copy("Resources")]
+        ),
         .testTarget(name: "XPasteCompositorTests", dependencies: ["XPasteCompositor", "XPasteTestSupport"], exclude: ["Reference"]),
     ],
     swiftLanguageModes: [.v6]

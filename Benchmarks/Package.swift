@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "XPasteLVIS", package: "xpaste"),
                 .product(name: "XPasteBank", package: "xpaste"),
                 .product(name: "XPasteCompositor", package: "xpaste"),
+                .product(name: "XPasteInference", package: "xpaste"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),

@@ -2,7 +2,12 @@ import Foundation
 
 // `xpaste-bench NAME [args…]`: each benchmark group registers one entry here.
 let groups: [String: ([String]) throws -> Void] = [
-    "compositor": compositorBench,
+    "bank": BankBench.run,
+    "codecs": CodecBench.run,
+    "compositor": CompositorBench.run,
+    "inference": InferenceBench.run,
+    "maskgeom": MaskGeometryBench.run,
+    "raster": RasterBench.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
