@@ -153,7 +153,9 @@ public final class CompositeRun: Sendable {
             throw .emptyPool(catalog.instanceCount == 0 ? "the cutout source has no instance passing the filters"
                              : "no cutout category maps to an output category")
         }
-        self.pool = InstancePool(instances: instances) { output in
+        var frequencies: [Int: LVISFrequency] = [:]
+        for c in vocabulary.categories { frequencies[c.id] = c.frequency }
+        self.pool = try InstancePool(instances: instances, sampling: request.parameters.sampling, frequency: { frequencies[$0] }) { output in
             prior.statistic(outputCategory: output, lvisCategory: lvisIDOfOutput[output] ?? output)
         }
         self.request = request
@@ -513,7 +515,7 @@ struct PoolDescription: Encodable {
 
     init(_ pool: InstancePool) {
         categories = pool.categories.map {
-            Category(id: $0.id, mean: $0.size.mean, std: $0.size.std, sizeOrigin: $0.sizeOrigin.rawValue, instances: $0.instances.map(\.id))
+            Category(id: $0.id, mean: $0.size.mean, std: $0.size.std, sizeOrigin: $0.sizeOrigin.rawValue, instances: $0.instances)
         }
     }
 

@@ -1,3 +1,4 @@
+import XPasteBank
 import XPasteImage
 
 /// Every knob of the paste step, with X-Paste's values as defaults.
@@ -131,13 +132,25 @@ public struct CompositorParameters: Sendable, Codable, Hashable {
     }
 }
 
-/// How the next instance to paste is chosen.
+/// How the next instance to paste is chosen (the bank's `SamplingMode`s, under X-Paste's names).
 public enum CategorySampling: String, Sendable, Codable, Hashable, CaseIterable {
     /// X-Paste's `cas_random`: a category uniformly among those with instances, then an instance
     /// uniformly within it.
     case categoryBalanced = "cas_random"
     /// X-Paste's `random`: an instance uniformly over the whole pool.
     case uniform = "random"
+    /// Categories weighted by LVIS frequency group (rare 3.2, common 1.8, frequent 1, like LVIS
+    /// repeat-factor sampling), then an instance uniformly.
+    case rareFirst = "rare_first"
+
+    /// The bank sampler's mode.
+    public var mode: SamplingMode {
+        switch self {
+        case .categoryBalanced: .classBalanced
+        case .uniform: .proportional
+        case .rareFirst: .rareFirst(FrequencyWeights())
+        }
+    }
 }
 
 /// How a cutout is laid over the background.

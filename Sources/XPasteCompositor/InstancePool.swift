@@ -1,3 +1,4 @@
+import XPasteBank
 import XPasteLVIS
 
 /// One cutout that may be pasted: its bank instance id and the category it is annotated as.
@@ -16,9 +17,10 @@ public struct PoolInstance: Sendable, Hashable, Codable {
 
 /// The instances a run may paste, grouped by output category, with each category's size statistic.
 ///
-/// Built once per run from one pass over the bank's metadata (no blobs), so every draw afterwards
-/// is O(1) or O(log categories) and does not touch the database — and so draws depend only on the
-/// per-image generator, never on the order in which threads asked.
+/// Draws go through the bank's `InstanceSampler` (X-Paste's `cas_random` and `random`, and a
+/// rare-first mode) over a snapshot taken once per run, so every draw is O(1) or O(log categories)
+/// without touching the database — and depends only on the per-image generator, never on the
+/// order in which threads asked.
 public struct InstancePool: Sendable {
     /// One category with at least one instance.
     public struct Category: Sendable {
@@ -28,58 +30,50 @@ public struct InstancePool: Sendable {
         public let size: LVISSizePrior.Statistic
         /// Where `size` came from.
         public let sizeOrigin: SizePriorOrigin
-        /// The instances, in ascending id order.
-        public let instances: [PoolInstance]
+        /// The instance ids, ascending.
+        public let instances: [Int64]
     }
 
     /// Non-empty categories in ascending id order.
     public let categories: [Category]
-    /// Running instance counts: `cumulative[k]` = instances in categories before k.
-    private let cumulative: [Int]
-    /// Total number of instances.
-    public let count: Int
+    /// The draw tables.
+    public let sampler: InstanceSampler
+    private let indexByID: [Int: Int]
 
-    /// Groups `instances` by category; `size` gives each category's statistic. Instances are
-    /// sorted by id and categories by id, so the pool does not depend on the order it was read in.
-    public init(instances: [PoolInstance], size: (Int) -> (LVISSizePrior.Statistic, SizePriorOrigin)) {
-        var groups: [Int: [PoolInstance]] = [:]
-        for inst in instances { groups[inst.category, default: []].append(inst) }
+    /// Groups `instances` by category. `size` gives each category's statistic, `frequency` its LVIS
+    /// frequency group (for `.rareFirst`). Throws `.emptyPool` when there is nothing to draw.
+    public init(instances: [PoolInstance], sampling: CategorySampling, frequency: (Int) -> LVISFrequency? = { _ in nil },
+                size: (Int) -> (LVISSizePrior.Statistic, SizePriorOrigin)) throws(CompositorError) {
+        var groups: [Int: [Int64]] = [:]
+        for inst in instances { groups[inst.category, default: []].append(inst.id) }
         var cats: [Category] = []
+        var pools: [Int64: [Int64]] = [:]
+        var frequencies: [Int64: CategoryFrequency] = [:]
         for id in groups.keys.sorted() {
             let (stat, origin) = size(id)
-            cats.append(Category(id: id, size: stat, sizeOrigin: origin, instances: groups[id]!.sorted { $0.id < $1.id }))
+            let ids = groups[id]!.sorted()
+            cats.append(Category(id: id, size: stat, sizeOrigin: origin, instances: ids))
+            pools[Int64(id)] = ids
+            if let f = frequency(id).flatMap({ CategoryFrequency(rawValue: $0.rawValue) }) { frequencies[Int64(id)] = f }
         }
-        var running = 0
-        var cumulative: [Int] = []
-        for c in cats {
-            cumulative.append(running)
-            running += c.instances.count
+        do {
+            sampler = try InstanceSampler(pools: pools, frequencies: frequencies, mode: sampling.mode)
+        } catch {
+            throw .emptyPool(error.description)
         }
-        self.categories = cats
-        self.cumulative = cumulative
-        self.count = running
+        categories = cats
+        var index: [Int: Int] = [:]
+        for (k, c) in cats.enumerated() { index[c.id] = k }
+        indexByID = index
     }
 
-    /// True when there is nothing to paste.
-    public var isEmpty: Bool { count == 0 }
+    /// Total number of instances.
+    public var count: Int { sampler.instanceCount }
 
-    /// Draws one instance and its category's index with `mode`.
-    public func draw(_ mode: CategorySampling, using rng: inout PasteRandom) -> (instance: PoolInstance, category: Int) {
-        precondition(!isEmpty, "draw from an empty pool")
-        switch mode {
-        case .categoryBalanced:
-            let c = rng.below(categories.count)
-            let i = rng.below(categories[c].instances.count)
-            return (categories[c].instances[i], c)
-        case .uniform:
-            let k = rng.below(count)
-            // Last category whose first instance index is ≤ k.
-            var lo = 0, hi = cumulative.count - 1
-            while lo < hi {
-                let mid = (lo + hi + 1) / 2
-                if cumulative[mid] <= k { lo = mid } else { hi = mid - 1 }
-            }
-            return (categories[lo].instances[k - cumulative[lo]], lo)
-        }
+    /// Draws one instance; also returns its category's index in `categories`.
+    public func draw(using rng: inout PasteRandom) -> (instance: PoolInstance, category: Int) {
+        let d = sampler.draw(using: &rng)
+        let category = Int(d.categoryId)
+        return (PoolInstance(id: d.instanceId, category: category), indexByID[category]!)
     }
 }

@@ -26,13 +26,13 @@ public struct PastePlanner: Sendable {
     public func plan(width: Int, height: Int, using rng: inout PasteRandom) -> PastePlan {
         let p = parameters
         let n = rng.int(in: p.minInstances...p.maxInstances)
-        guard !pool.isEmpty, width > 0, height > 0 else { return PastePlan(pastes: []) }
+        guard pool.count > 0, width > 0, height > 0 else { return PastePlan(pastes: []) }
         var pastes: [PlannedPaste] = []
         pastes.reserveCapacity(n)
         let lowerS = p.minSizePixels / Double(height)
         let upperS = p.maxSizeRatio
         for _ in 0..<n {
-            let (instance, c) = pool.draw(p.sampling, using: &rng)
+            let (instance, c) = pool.draw(using: &rng)
             let stat = pool.categories[c].size
             var s = stat.mean + rng.normal() * stat.std
             // np.clip semantics: the upper bound wins when the bounds cross (tiny images).
@@ -41,7 +41,7 @@ public struct PastePlanner: Sendable {
             let flip = rng.chance(p.flipProbability)
             let angle = rng.chance(p.rotationProbability) ? rng.uniform(-p.maxRotationDegrees, p.maxRotationDegrees) : 0
             let colour = rng.chance(p.colorJitterProbability) ? drawJitter(&rng) : nil
-            let cx = rng.below(width), cy = rng.below(height)
+            let cx = rng.uniformIndex(below: width), cy = rng.uniformIndex(below: height)
             pastes.append(PlannedPaste(instanceID: instance.id, category: instance.category, sizeRatio: s, aspectJitter: jitter,
                                        flip: flip, rotationDegrees: angle, colorJitter: colour, centerX: cx, centerY: cy))
         }
@@ -55,7 +55,7 @@ public struct PastePlanner: Sendable {
         let s = rng.uniform(1 - p.saturation, 1 + p.saturation)
         let h = rng.uniform(-p.hue, p.hue)
         var order = [0, 1, 2, 3]
-        for i in stride(from: 3, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }
+        for i in stride(from: 3, to: 0, by: -1) { order.swapAt(i, rng.uniformIndex(below: i + 1)) }
         return ColorJitter(brightness: b, contrast: c, saturation: s, hue: h, order: order)
     }
 }

@@ -16,6 +16,7 @@ struct XPasteCommand: AsyncParsableCommand {
             DoctorCommand.self,
             ModelsCommand.self,
             BankCommand.self,
+            CompositeCommand.self,
         ]
     )
 }

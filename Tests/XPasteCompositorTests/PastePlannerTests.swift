@@ -3,8 +3,8 @@ import XPasteLVIS
 @testable import XPasteCompositor
 
 @Suite struct PastePlannerTests {
-    func pool(_ instances: [PoolInstance], mean: Double, std: Double) -> InstancePool {
-        InstancePool(instances: instances) { _ in (LVISSizePrior.Statistic(mean: mean, std: std), .globalDefault) }
+    func pool(_ instances: [PoolInstance], mean: Double, std: Double, sampling: CategorySampling = .categoryBalanced) -> InstancePool {
+        try! InstancePool(instances: instances, sampling: sampling) { _ in (LVISSizePrior.Statistic(mean: mean, std: std), .globalDefault) }
     }
 
     @Test func targetSizeFollowsXPasteFormula() {
@@ -68,12 +68,13 @@ import XPasteLVIS
     @Test func categoryBalancedSamplingIgnoresPoolSizes() {
         var instances = [PoolInstance(id: 1, category: 1)]
         for i in 0..<99 { instances.append(PoolInstance(id: Int64(100 + i), category: 2)) }
-        let pool = pool(instances, mean: 0.1, std: 0)
+        let balancedPool = pool(instances, mean: 0.1, std: 0)
+        let uniformPool = pool(instances, mean: 0.1, std: 0, sampling: .uniform)
         var rng = PasteRandom(seed: 2)
         var balanced = 0, uniform = 0
         for _ in 0..<10_000 {
-            if pool.draw(.categoryBalanced, using: &rng).instance.category == 1 { balanced += 1 }
-            if pool.draw(.uniform, using: &rng).instance.category == 1 { uniform += 1 }
+            if balancedPool.draw(using: &rng).instance.category == 1 { balanced += 1 }
+            if uniformPool.draw(using: &rng).instance.category == 1 { uniform += 1 }
         }
         #expect(abs(balanced - 5000) < 300)
         #expect(uniform > 50 && uniform < 160)

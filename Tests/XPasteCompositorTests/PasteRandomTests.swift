@@ -24,7 +24,7 @@ import Testing
         var rng = PasteRandom(seed: 1)
         let bins = 7, n = 70_000
         var counts = [Int](repeating: 0, count: bins)
-        for _ in 0..<n { counts[rng.below(bins)] += 1 }
+        for _ in 0..<n { counts[rng.uniformIndex(below: bins)] += 1 }
         let expected = Double(n) / Double(bins)
         let chi2 = counts.reduce(0.0) { $0 + (Double($1) - expected) * (Double($1) - expected) / expected }
         // 6 degrees of freedom: p = 0.001 at 22.46.
@@ -56,7 +56,7 @@ import Testing
     @Test func unitStaysInHalfOpenInterval() {
         var rng = PasteRandom(seed: 5)
         for _ in 0..<100_000 {
-            let u = rng.unit()
+            let u = rng.unitInterval()
             #expect(u >= 0 && u < 1)
         }
     }

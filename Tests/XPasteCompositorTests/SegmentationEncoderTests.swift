@@ -28,9 +28,9 @@ import XPasteTestSupport
         // Random blobs with random bites: what occlusion produces.
         var rng = PasteRandom(seed: 77)
         for _ in 0..<300 {
-            let w = 8 + rng.below(60), h = 8 + rng.below(60)
+            let w = 8 + rng.uniformIndex(below: 60), h = 8 + rng.uniformIndex(below: 60)
             var m = BinaryMask(width: w, height: h)
-            for _ in 0..<(1 + rng.below(4)) {
+            for _ in 0..<(1 + rng.uniformIndex(below: 4)) {
                 let cx = rng.uniform(0, Double(w)), cy = rng.uniform(0, Double(h))
                 let rx = rng.uniform(2, Double(w) / 2), ry = rng.uniform(2, Double(h) / 2)
                 for y in 0..<h { for x in 0..<w {
@@ -38,8 +38,8 @@ import XPasteTestSupport
                     if dx * dx + dy * dy <= 1 { m[x, y] = true }
                 } }
             }
-            for _ in 0..<rng.below(6) {
-                let bx = rng.below(w), by = rng.below(h), bw = 1 + rng.below(6), bh = 1 + rng.below(6)
+            for _ in 0..<rng.uniformIndex(below: 6) {
+                let bx = rng.uniformIndex(below: w), by = rng.uniformIndex(below: h), bw = 1 + rng.uniformIndex(below: 6), bh = 1 + rng.uniformIndex(below: 6)
                 for y in by..<min(h, by + bh) { for x in bx..<min(w, bx + bw) { m[x, y] = rng.chance(0.9) ? false : m[x, y] } }
             }
             out.append(m)
