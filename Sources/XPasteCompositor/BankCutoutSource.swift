@@ -65,9 +65,12 @@ public struct BankCutoutSource: CutoutSource {
         let record: InstanceCutout
         do { record = try bank.cutout(of: id) } catch { throw .invalidCutout(id: id, error.description) }
         do {
-            var image = try ImageCodec.decode([UInt8](record.png), limits: limits)
-            if image.format == .rgb8 { image = CutoutCleanup.opaque(image) }
+            let image = try ImageCodec.decode([UInt8](record.png), limits: limits)
+            // The bank stores 8-bit RGBA cutouts; anything else is not a cutout.
+            guard image.format == .rgba8 else { throw CompositorError.invalidCutout(id: id, "cutout PNG has no alpha channel") }
             return image
+        } catch let e as CompositorError {
+            throw e
         } catch {
             throw .invalidCutout(id: id, "cutout PNG: \(error)")
         }

@@ -3,102 +3,6 @@ import Logging
 import XPasteImage
 import XPasteLVIS
 
-/// What a run is asked to make.
-public struct CompositeRequest: Sendable {
-    /// Paste parameters.
-    public var parameters: CompositorParameters
-    /// Global seed; image i draws from `PasteRandom.forImage(seed:index:)`.
-    public var seed: UInt64
-    /// Number of output images; nil makes one per background.
-    public var imageCount: Int?
-    /// Dataset folder.
-    public var outputDirectory: URL
-    /// Worker threads.
-    public var jobs: Int
-    /// Images composed ahead of the writer at most (bounds memory).
-    public var shardSize: Int
-    /// Bytes of decoded cutouts kept in memory.
-    public var cacheBytes: Int
-    /// Allow writing into a folder that already holds this split.
-    public var overwrite: Bool
-
-    /// A request with the defaults: all cores, shards of 64, 512 MiB of cutout cache.
-    public init(parameters: CompositorParameters = CompositorParameters(), seed: UInt64 = 0, imageCount: Int? = nil,
-                outputDirectory: URL, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, shardSize: Int = 64,
-                cacheBytes: Int = 512 << 20, overwrite: Bool = false) {
-        self.parameters = parameters
-        self.seed = seed
-        self.imageCount = imageCount
-        self.outputDirectory = outputDirectory
-        self.jobs = jobs
-        self.shardSize = shardSize
-        self.cacheBytes = cacheBytes
-        self.overwrite = overwrite
-    }
-}
-
-/// Progress after each written image.
-public struct CompositeProgress: Sendable, Hashable {
-    /// Images written.
-    public var images: Int
-    /// Images the run will write.
-    public var total: Int
-    /// Annotations written.
-    public var annotations: Int
-}
-
-/// What a run did.
-public struct CompositeSummary: Sendable, Hashable, Codable {
-    /// Images written.
-    public var images = 0
-    /// Annotations written.
-    public var annotations = 0
-    /// Of which pasted objects.
-    public var pastedAnnotations = 0
-    /// Of which background annotations kept (possibly occluded).
-    public var backgroundAnnotations = 0
-    /// Pastes drawn.
-    public var pastesPlanned = 0
-    /// Pastes skipped by the size rule.
-    public var skippedSize = 0
-    /// Pastes skipped because the cutout was unusable.
-    public var skippedCutout = 0
-    /// Pastes whose resized mask was empty.
-    public var emptyMask = 0
-    /// Objects dropped by the occlusion rule.
-    public var droppedOccluded = 0
-    /// Objects dropped as smaller than the minimum area.
-    public var droppedSmall = 0
-    /// Cutout cache hits.
-    public var cacheHits = 0
-    /// Cutout cache misses (decodes).
-    public var cacheMisses = 0
-    /// Wall-clock seconds.
-    public var seconds = 0.0
-    /// The annotation file.
-    public var annotationFile = ""
-    /// The manifest.
-    public var manifest = ""
-
-    /// Output images per second.
-    public var imagesPerSecond: Double { seconds > 0 ? Double(images) / seconds : 0 }
-
-    enum CodingKeys: String, CodingKey {
-        case images, annotations, seconds, manifest
-        case pastedAnnotations = "pasted_annotations"
-        case backgroundAnnotations = "background_annotations"
-        case pastesPlanned = "pastes_planned"
-        case skippedSize = "skipped_size"
-        case skippedCutout = "skipped_cutout"
-        case emptyMask = "empty_mask"
-        case droppedOccluded = "dropped_occluded"
-        case droppedSmall = "dropped_small"
-        case cacheHits = "cache_hits"
-        case cacheMisses = "cache_misses"
-        case annotationFile = "annotation_file"
-    }
-}
-
 /// A copy-paste dataset generation: backgrounds + cutouts → `<out>/<split>/*.jpg`,
 /// `<out>/annotations/<split>.json` and `<out>/manifest.json`.
 ///
@@ -250,7 +154,7 @@ public final class CompositeRun: Sendable {
                     try manifest.appendAnnotation(record)
                     nextAnnotationID += 1
                 }
-                summary.add(made.stats)
+                summary.counts.add(made.stats)
                 progress(CompositeProgress(images: i + 1, total: imageCount, annotations: nextAnnotationID - 1))
             })
             let (hits, misses) = cache.statistics
@@ -266,13 +170,7 @@ public final class CompositeRun: Sendable {
             summary.manifest = manifestURL.path
             // Counts only: timings, cache statistics and output paths vary between runs and would
             // break byte-identical output.
-            var recorded = summary
-            recorded.seconds = 0
-            recorded.cacheHits = 0
-            recorded.cacheMisses = 0
-            recorded.annotationFile = "annotations/\(p.split).json"
-            recorded.manifest = "manifest.json"
-            try manifest.finish(trailer: [("summary", try ManifestWriter.json(ManifestSummary(recorded)))])
+            try manifest.finish(trailer: [("summary", try ManifestWriter.json(summary.counts))])
         } catch let e as CompositorError {
             writer.cancel()
             manifest.cancel()
@@ -337,7 +235,8 @@ public final class CompositeRun: Sendable {
             var annotations: [LVISAnnotation] = []
             var provenance: [AnnotationProvenance] = []
             var visible = Set<Int>(), pasted = Set<Int>(), remnants = Set<Int>()
-            var stats = ImageStats()
+            var stats = CompositeCounts()
+            stats.images = 1
             for o in composed.scene.objects {
                 let segmentation: LVISSegmentation
                 switch p.segmentation {
@@ -372,6 +271,7 @@ public final class CompositeRun: Sendable {
                 if removal.remaining > 0 { remnants.insert(removal.category) }
                 if removal.belowMinArea { stats.droppedSmall += 1 } else { stats.droppedOccluded += 1 }
             }
+            stats.annotations = annotations.count
             stats.pastesPlanned = plan.pastes.count
             for outcome in composed.outcomes {
                 switch outcome {
@@ -401,126 +301,11 @@ public final class CompositeRun: Sendable {
     }
 }
 
-/// The counts of a summary, as the manifest records them.
-struct ManifestSummary: Encodable {
-    let summary: CompositeSummary
-    init(_ s: CompositeSummary) { summary = s }
-
-    enum CodingKeys: String, CodingKey {
-        case images, annotations
-        case pastedAnnotations = "pasted_annotations"
-        case backgroundAnnotations = "background_annotations"
-        case pastesPlanned = "pastes_planned"
-        case skippedSize = "skipped_size"
-        case skippedCutout = "skipped_cutout"
-        case emptyMask = "empty_mask"
-        case droppedOccluded = "dropped_occluded"
-        case droppedSmall = "dropped_small"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(summary.images, forKey: .images)
-        try c.encode(summary.annotations, forKey: .annotations)
-        try c.encode(summary.pastedAnnotations, forKey: .pastedAnnotations)
-        try c.encode(summary.backgroundAnnotations, forKey: .backgroundAnnotations)
-        try c.encode(summary.pastesPlanned, forKey: .pastesPlanned)
-        try c.encode(summary.skippedSize, forKey: .skippedSize)
-        try c.encode(summary.skippedCutout, forKey: .skippedCutout)
-        try c.encode(summary.emptyMask, forKey: .emptyMask)
-        try c.encode(summary.droppedOccluded, forKey: .droppedOccluded)
-        try c.encode(summary.droppedSmall, forKey: .droppedSmall)
-    }
-}
-
 /// One image's output, handed from a worker to the writer.
 struct MadeImage: Sendable {
     var image: LVISImage
     var annotations: [LVISAnnotation]
     var provenance: [AnnotationProvenance]
     var record: ImageRecord
-    var stats: ImageStats
-}
-
-/// Per-image counters.
-struct ImageStats: Sendable {
-    var pastesPlanned = 0, skippedSize = 0, skippedCutout = 0, emptyMask = 0
-    var droppedOccluded = 0, droppedSmall = 0, pastedAnnotations = 0, backgroundAnnotations = 0
-}
-
-extension CompositeSummary {
-    mutating func add(_ s: ImageStats) {
-        images += 1
-        annotations += s.pastedAnnotations + s.backgroundAnnotations
-        pastedAnnotations += s.pastedAnnotations
-        backgroundAnnotations += s.backgroundAnnotations
-        pastesPlanned += s.pastesPlanned
-        skippedSize += s.skippedSize
-        skippedCutout += s.skippedCutout
-        emptyMask += s.emptyMask
-        droppedOccluded += s.droppedOccluded
-        droppedSmall += s.droppedSmall
-    }
-}
-
-/// The manifest record of one annotation: where it came from.
-struct AnnotationProvenance: Sendable, Codable {
-    var id = 0
-    var imageID: Int
-    var origin: String
-    var instanceID: Int64?
-    var pasteIndex: Int?
-    var backgroundAnnotationID: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case id, origin
-        case imageID = "image_id"
-        case instanceID = "instance_id"
-        case pasteIndex = "paste_index"
-        case backgroundAnnotationID = "background_annotation_id"
-    }
-}
-
-/// The manifest record of one image.
-struct ImageRecord: Sendable, Codable {
-    var id: Int
-    var fileName: String
-    var background: [String: String]
-    var pasted: Int
-    var planned: Int
-
-    enum CodingKeys: String, CodingKey {
-        case id, background, pasted, planned
-        case fileName = "file_name"
-    }
-}
-
-/// The pool as the manifest records it: per output category, its size statistic, where that came
-/// from, and the instance ids.
-struct PoolDescription: Encodable {
-    struct Category: Encodable {
-        var id: Int
-        var mean: Double
-        var std: Double
-        var sizeOrigin: String
-        var instances: [Int64]
-
-        enum CodingKeys: String, CodingKey {
-            case id, mean, std, instances
-            case sizeOrigin = "size_origin"
-        }
-    }
-
-    var categories: [Category]
-
-    init(_ pool: InstancePool) {
-        categories = pool.categories.map {
-            Category(id: $0.id, mean: $0.size.mean, std: $0.size.std, sizeOrigin: $0.sizeOrigin.rawValue, instances: $0.instances)
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(categories)
-    }
+    var stats: CompositeCounts
 }

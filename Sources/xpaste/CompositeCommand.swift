@@ -6,7 +6,7 @@ import XPasteCompositor
 import XPasteImage
 import XPasteLVIS
 
-/// `xpaste composite`: composes a copy-paste training set from the bank (or an X-Paste pool) and
+/// `xpaste composite`: composes a copy-paste training set from the bank and
 /// backgrounds.
 struct CompositeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,11 +27,8 @@ struct CompositeCommand: ParsableCommand {
 
     // MARK: Inputs
 
-    @Option(help: ArgumentHelp("SQLite instance bank to paste accepted instances from.", valueName: "path"))
-    var bank: String?
-
-    @Option(help: ArgumentHelp("X-Paste instance-pool JSON (category index → RGBA paths) instead of a bank.", valueName: "path"))
-    var pool: String?
+    @Option(help: ArgumentHelp("SQLite instance bank to paste accepted instances from (an X-Paste pool goes in with `xpaste bank import --pool`).", valueName: "path"))
+    var bank: String = "data/bank.sqlite"
 
     @Option(help: ArgumentHelp("Background image folder; with --annotations, the root its image paths are resolved against.", valueName: "dir"))
     var backgrounds: String?
@@ -225,7 +222,6 @@ struct CompositeCommand: ParsableCommand {
 
     private func runComposite(logger: Logger) throws(CompositorError) {
         let p = try parameters()
-        guard (bank == nil) != (pool == nil) else { throw .invalidParameter("give exactly one of --bank and --pool") }
         let lvisCategories: [LVISCategory]?
         if let path = categories {
             do { lvisCategories = try LVISReader(url: URL(fileURLWithPath: path)).readCategories() } catch {
@@ -234,48 +230,34 @@ struct CompositeCommand: ParsableCommand {
         } else {
             lvisCategories = nil
         }
-        var openedBank: SQLiteBank?
-        if let path = bank {
-            do {
-                openedBank = try SQLiteBank(url: URL(fileURLWithPath: path), configuration: BankConfiguration(createIfMissing: false), logger: logger)
-            } catch {
-                throw .bank(error)
-            }
+        guard FileManager.default.fileExists(atPath: bank) else { throw .invalidParameter("no bank at \(bank) (--bank)") }
+        let openedBank: SQLiteBank
+        do {
+            openedBank = try SQLiteBank(url: URL(fileURLWithPath: bank), configuration: BankConfiguration(createIfMissing: false), logger: logger)
+        } catch {
+            throw .bank(error)
         }
-
-        let source: any CutoutSource
-        if let b = openedBank {
-            var filter = BankCutoutSource.Filter(minClipScore: minClipScore)
-            if let range = areaRange {
-                let (lo, hi) = try pair(range, "area-range")
-                guard lo <= hi else { throw .invalidParameter("--area-range needs MIN ≤ MAX") }
-                filter.areaRatio = lo...hi
-            }
-            if let only {
-                var ids: [Int64] = []
-                for item in only.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                    if let id = Int64(item) {
-                        ids.append(id)
-                    } else {
-                        let c: BankCategory?
-                        do { c = try b.category(named: item) } catch { throw .bank(error) }
-                        guard let c else { throw .invalidParameter("--only: no category named \(item) in the bank") }
-                        ids.append(c.id)
-                    }
+        var filter = BankCutoutSource.Filter(minClipScore: minClipScore)
+        if let range = areaRange {
+            let (lo, hi) = try pair(range, "area-range")
+            guard lo <= hi else { throw .invalidParameter("--area-range needs MIN ≤ MAX") }
+            filter.areaRatio = lo...hi
+        }
+        if let only {
+            var ids: [Int64] = []
+            for item in only.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                if let id = Int64(item) {
+                    ids.append(id)
+                } else {
+                    let c: BankCategory?
+                    do { c = try openedBank.category(named: item) } catch { throw .bank(error) }
+                    guard let c else { throw .invalidParameter("--only: no category named \(item) in the bank") }
+                    ids.append(c.id)
                 }
-                filter.categoryIDs = ids
             }
-            source = BankCutoutSource(bank: b, filter: filter)
-        } else {
-            guard only == nil, minClipScore == nil, areaRange == nil else {
-                throw .invalidParameter("--only, --min-clip-score and --area-range filter bank instances; an X-Paste pool has no such metadata")
-            }
-            var names: [Int: CutoutCategory] = [:]
-            for c in lvisCategories ?? [] {
-                names[c.id] = CutoutCategory(id: Int64(c.id), name: c.name, synonyms: c.synonyms ?? [], lvisID: c.id, synset: c.synset, definition: c.definition)
-            }
-            source = try XPastePoolSource(url: URL(fileURLWithPath: pool!), categories: names)
+            filter.categoryIDs = ids
         }
+        let source = BankCutoutSource(bank: openedBank, filter: filter)
 
         let backgroundSource: any BackgroundSource
         var backgroundCategories: [LVISCategory]?
@@ -291,8 +273,7 @@ struct CompositeCommand: ParsableCommand {
             }
             backgroundSource = annotated
         } else if bankBackgrounds {
-            guard let b = openedBank else { throw .invalidParameter("--bank-backgrounds needs --bank") }
-            backgroundSource = try BankBackgrounds(bank: b)
+            backgroundSource = try BankBackgrounds(bank: openedBank)
         } else if let dir = backgrounds {
             backgroundSource = try FolderBackgrounds(folder: URL(fileURLWithPath: dir))
         } else {
@@ -371,17 +352,18 @@ struct ProgressBar {
 
 /// The end-of-run summary printed on stdout.
 enum SummaryTable {
-    static func render(_ s: CompositeSummary, pool: Int, jobs: Int) -> String {
-        """
-        composite: \(s.images) images, \(s.annotations) annotations in \(String(format: "%.1f", s.seconds)) s \
-        (\(String(format: "%.2f", s.imagesPerSecond)) images/s on \(jobs) threads)
+    static func render(_ summary: CompositeSummary, pool: Int, jobs: Int) -> String {
+        let s = summary.counts
+        return """
+        composite: \(s.images) images, \(s.annotations) annotations in \(String(format: "%.1f", summary.seconds)) s \
+        (\(String(format: "%.2f", summary.imagesPerSecond)) images/s on \(jobs) threads)
           pasted annotations      \(s.pastedAnnotations)
           background annotations  \(s.backgroundAnnotations)
           pastes drawn            \(s.pastesPlanned) (skipped: \(s.skippedSize) by size, \(s.skippedCutout) unusable cutout, \(s.emptyMask) empty mask)
           dropped objects         \(s.droppedOccluded) occluded, \(s.droppedSmall) below min area
-          instance pool           \(pool) cutouts; cache \(s.cacheHits) hits / \(s.cacheMisses) decodes
-          annotations             \(s.annotationFile)
-          manifest                \(s.manifest)
+          instance pool           \(pool) cutouts; cache \(summary.cacheHits) hits / \(summary.cacheMisses) decodes
+          annotations             \(summary.annotationFile)
+          manifest                \(summary.manifest)
         """
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import XPasteBank
 import XPasteImage
 import XPasteLVIS
 import XPasteTestSupport
@@ -17,8 +18,10 @@ import XPasteTestSupport
         /// The folder holding the background images.
         let folder: URL
         let annotations: URL
-        let pool: XPastePoolSource
+        let bank: SQLiteBank
         let lvisCategories: [LVISCategory]
+
+        var cutouts: BankCutoutSource { BankCutoutSource(bank: bank) }
     }
 
     static func makeFixture(coco: Bool = false) throws -> Fixture {
@@ -90,10 +93,13 @@ import XPasteTestSupport
         }
         let poolURL = root.appendingPathComponent("pool.json")
         try JSONEncoder().encode(pool).write(to: poolURL)
-        var names: [Int: CutoutCategory] = [:]
-        for c in lvisCategories { names[c.id] = CutoutCategory(id: Int64(c.id), name: c.name, synonyms: c.synonyms ?? [], lvisID: c.id) }
+        // Into a bank the way a user would: `xpaste bank import --pool … --lvis-categories …`.
+        let bank = try SQLiteBank(url: root.appendingPathComponent("bank.sqlite"), logger: quietLogger)
+        try bank.upsertCategories(lvisCategories.map { BankCategory(lvis: $0) })
+        let imported = try BankImporter(bank: bank, logger: quietLogger, options: .init(status: .accepted)).importPool(poolURL)
+        #expect(imported.imported == 4)
         return Fixture(root: root, backgrounds: coco ? images : root.appendingPathComponent("images"), folder: images, annotations: annotations,
-                       pool: try XPastePoolSource(url: poolURL, categories: names), lvisCategories: lvisCategories)
+                       bank: bank, lvisCategories: lvisCategories)
     }
 
     static var quietLogger: Logger {
@@ -119,11 +125,11 @@ import XPasteTestSupport
             backgrounds = try FolderBackgrounds(folder: f.folder)
         }
         let vocabulary = try OutputVocabulary.make(format: p.format, backgroundCategories: backgroundCategories,
-                                                   lvisCategories: f.lvisCategories, catalog: f.pool.catalog())
+                                                   lvisCategories: f.lvisCategories, catalog: f.cutouts.catalog())
         let prior = try LVISSizePrior(contentsOf: SharedData.directory.appendingPathComponent("lvis_v1_size_prior.json"))
         let request = CompositeRequest(parameters: p, seed: 11, imageCount: images, outputDirectory: f.root.appendingPathComponent(out),
                                        jobs: jobs, shardSize: 3)
-        return try CompositeRun(request: request, backgrounds: backgrounds, cutouts: f.pool, vocabulary: vocabulary,
+        return try CompositeRun(request: request, backgrounds: backgrounds, cutouts: f.cutouts, vocabulary: vocabulary,
                                 filePrior: (prior, "lvis_v1_size_prior.json"), logger: Self.quietLogger)
     }
 
@@ -174,8 +180,8 @@ import XPasteTestSupport
         defer { try? FileManager.default.removeItem(at: f.root) }
         let run = try makeRun(f, out: "lvis")
         let summary = try run.run()
-        #expect(summary.images == 6)
-        #expect(summary.pastedAnnotations > 0 && summary.backgroundAnnotations > 0)
+        #expect(summary.counts.images == 6)
+        #expect(summary.counts.pastedAnnotations > 0 && summary.counts.backgroundAnnotations > 0)
         let dataset = try checkDataset(run, format: "lvis")
         // Federated labels: nothing annotated is negative; pasted horses (569 was negative on
         // every background) left the negatives; pasted categories that were never verified are
@@ -198,8 +204,9 @@ import XPasteTestSupport
         let records = manifest["annotations"] as! [[String: Any]]
         #expect(records.count == dataset.annotations.count)
         let pastedRecords = records.filter { $0["origin"] as? String == "pasted" }
-        #expect(pastedRecords.count == summary.pastedAnnotations)
-        #expect(pastedRecords.allSatisfy { (1...4).contains(($0["instance_id"] as? Int) ?? 0) })
+        #expect(pastedRecords.count == summary.counts.pastedAnnotations)
+        let instanceIDs = Set(try f.cutouts.catalog().instances.values.joined().map(Int.init))
+        #expect(pastedRecords.allSatisfy { instanceIDs.contains(($0["instance_id"] as? Int) ?? 0) })
         #expect((manifest["seed"] as? Int) == 11)
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import XPasteBank
 import XPasteCompositor
 import XPasteImage
 import XPasteLVIS
@@ -7,7 +9,9 @@ import XPasteLVIS
 ///
 /// Output images/s of `CompositeRun` on the workload that `xpaste_paste_reference.py make-workload`
 /// writes (1024² JPEG backgrounds with LVIS polygon annotations, RGBA cutouts in an X-Paste pool
-/// file): 20 pastes per image, polygons, JPEG — the same inputs the Python reference reads.
+/// file): 20 pastes per image, polygons, JPEG — the same inputs the Python reference reads. The
+/// pool is imported into a temporary bank first (untimed), as a user would with
+/// `xpaste bank import --pool`; the timed runs read cutouts from the bank.
 enum CompositorBench {
     static func run(_ args: [String]) throws {
         guard let workload = args.first else {
@@ -31,25 +35,27 @@ enum CompositorBench {
         p.minInstances = 20
         p.maxInstances = 20
         p.segmentation = .polygon
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("xpaste-bench-compositor-\(getpid())")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: out) }
+        var logger = Logger(label: "xpaste.bench")
+        logger.logLevel = .error
+        let bank = try SQLiteBank(url: out.appendingPathComponent("bank.sqlite"), logger: logger)
         let lvisCategories = try LVISReader(url: shared.appendingPathComponent("lvis_v1_categories.json")).readCategories()
-        var names: [Int: CutoutCategory] = [:]
-        for c in lvisCategories {
-            names[c.id] = CutoutCategory(id: Int64(c.id), name: c.name, synonyms: c.synonyms ?? [], lvisID: c.id)
-        }
-        let pool = try XPastePoolSource(url: root.appendingPathComponent("pool.json"), categories: names)
+        try bank.upsertCategories(lvisCategories.map { BankCategory(lvis: $0) })
+        _ = try BankImporter(bank: bank, logger: logger, options: .init(status: .accepted)).importPool(root.appendingPathComponent("pool.json"))
+        let pool = BankCutoutSource(bank: bank)
         let backgrounds = try AnnotatedBackgrounds(annotations: root.appendingPathComponent("annotations.json"),
                                                    imageRoot: root.appendingPathComponent("images"))
         let prior = try LVISSizePrior(contentsOf: shared.appendingPathComponent("lvis_v1_size_prior.json"))
         let vocabulary = try OutputVocabulary.make(format: .lvis, backgroundCategories: backgrounds.categories,
                                                    lvisCategories: nil, catalog: pool.catalog())
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("xpaste-bench-compositor-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: out) }
-        let request = CompositeRequest(parameters: p, seed: 1, imageCount: images, outputDirectory: out, jobs: jobs,
+        let request = CompositeRequest(parameters: p, seed: 1, imageCount: images, outputDirectory: out.appendingPathComponent("dataset"), jobs: jobs,
                                        cacheBytes: noCache ? 0 : 512 << 20, overwrite: true)
         let seconds = try BenchClock.median(warmup: 1, repeats: repeats) {
             // A fresh run each time, so the cutout cache starts cold as it does for a real job.
             let run = try CompositeRun(request: request, backgrounds: backgrounds, cutouts: pool, vocabulary: vocabulary,
-                                       filePrior: (prior, "lvis_v1_size_prior.json"))
+                                       filePrior: (prior, "lvis_v1_size_prior.json"), logger: logger)
             _ = try run.run()
         }
         BenchClock.report(name, items: images, seconds: seconds)
