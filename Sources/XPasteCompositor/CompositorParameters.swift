@@ -159,8 +159,9 @@ public enum BlendMode: String, Sendable, Codable, Hashable, CaseIterable {
     case hard
     /// Straight-alpha blending with the cutout's own soft alpha (X-Paste's `alpha`).
     case alpha
-    /// The binary mask feathered with a gaussian, then used as the blend weight (X-Paste's
-    /// `gaussian`, which uses a 5×5 box filter; albumentations uses a gaussian of sigma 1…3).
+    /// The mask edge feathered inwards: the gaussian-blurred mask, kept inside the mask, is the
+    /// blend weight (X-Paste's `gaussian` box-blurs the mask outwards, which blends the cutout's
+    /// transparent, meaningless colour into the background as a dark halo).
     case gaussian
 }
 

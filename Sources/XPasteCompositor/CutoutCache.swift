@@ -36,9 +36,7 @@ public final class CutoutCache: @unchecked Sendable {
         }
         missCount += 1
         lock.unlock()
-        let image = try source.cutout(id: id)
-        let pyramid: CutoutPyramid
-        do { pyramid = try CutoutPyramid(image) } catch { throw .invalidCutout(id: id, error.description) }
+        let pyramid = CutoutPyramid(try source.cutout(id: id))
         let size = pyramid.byteCount
         guard size <= capacityBytes else { return pyramid }
         lock.lock()
@@ -53,6 +51,18 @@ public final class CutoutCache: @unchecked Sendable {
             bytes += size
         }
         return pyramid
+    }
+
+    /// Keeps the levels a paste added to `id`'s pyramid, so later pastes of it find them made
+    /// (the levels' content does not depend on when they were made).
+    public func remember(_ pyramid: CutoutPyramid, for id: Int64) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = entries[id], entry.pyramid.levels.count < pyramid.levels.count else { return }
+        let grown = pyramid.byteCount - entry.pyramid.byteCount
+        guard bytes + grown <= capacityBytes else { return }
+        entries[id] = (pyramid, entry.tick)
+        bytes += grown
     }
 
     /// Cache hits and misses so far (for the run summary).

@@ -55,7 +55,7 @@ public struct ImageComposer: Sendable {
         var errors: [CompositorError] = []
         outcomes.reserveCapacity(plan.pastes.count)
         for (k, paste) in plan.pastes.enumerated() {
-            let cutout: CutoutPyramid
+            var cutout: CutoutPyramid
             do {
                 cutout = try cutouts.cutout(id: paste.instanceID)
             } catch {
@@ -65,7 +65,9 @@ public struct ImageComposer: Sendable {
             }
             let prepared: PreparedPatch?
             do {
-                prepared = try PatchBuilder.prepare(paste, cutout: cutout, imageWidth: image.width, imageHeight: image.height, parameters: p)
+                let levels = cutout.levels.count
+                prepared = try PatchBuilder.prepare(paste, cutout: &cutout, imageWidth: image.width, imageHeight: image.height, parameters: p)
+                if cutout.levels.count > levels { cutouts.remember(cutout, for: paste.instanceID) }
             } catch {
                 errors.append(.invalidCutout(id: paste.instanceID, error.description))
                 outcomes.append(.skippedCutout)

@@ -17,7 +17,7 @@ public struct PreparedPatch: Sendable, Hashable {
 /// clean-up, plus the rotation and colour jitter it can add).
 enum PatchBuilder {
     /// Nil when X-Paste's size rule skips the paste.
-    static func prepare(_ paste: PlannedPaste, cutout: CutoutPyramid, imageWidth: Int, imageHeight: Int,
+    static func prepare(_ paste: PlannedPaste, cutout: inout CutoutPyramid, imageWidth: Int, imageHeight: Int,
                         parameters p: CompositorParameters) throws(ImageError) -> PreparedPatch? {
         let original = cutout.original
         guard let size = paste.targetSize(cutoutWidth: original.width, cutoutHeight: original.height,

@@ -260,6 +260,23 @@ import XPasteTestSupport
         }
     }
 
+    @Test func augmentationsAndDownsizingKeepMasksExact() throws {
+        let f = try Self.makeFixture()
+        defer { try? FileManager.default.removeItem(at: f.root) }
+        let run = try makeRun(f, out: "augmented", images: 3) { p in
+            p.rotationProbability = 1
+            p.colorJitterProbability = 1
+            p.blending = .gaussian
+            p.maxImageSide = 300
+            p.sampling = .rareFirst
+        }
+        _ = try run.run()
+        let dataset = try checkDataset(run, format: "lvis")
+        #expect(dataset.images.allSatisfy { max($0.width, $0.height) == 300 })
+        let plan = try run.compose(0).plan
+        #expect(plan.pastes.allSatisfy { $0.rotationDegrees != 0 && $0.colorJitter != nil })
+    }
+
     @Test func existingSplitIsNotOverwrittenByDefault() throws {
         let f = try Self.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
