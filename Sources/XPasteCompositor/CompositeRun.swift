@@ -197,7 +197,9 @@ public final class CompositeRun: Sendable {
         let plan = planner.plan(width: background.image.width, height: background.image.height, using: &rng)
         var objects: [SceneObject] = []
         if p.keepBackgroundAnnotations {
-            for (k, o) in background.objects.enumerated() {
+            // LVIS has no crowd regions: in LVIS output a COCO crowd annotation is left out (and its
+            // category marked not exhaustive, see `make`).
+            for (k, o) in background.objects.enumerated() where !(o.isCrowd && p.format == .lvis) {
                 if let so = SceneObject(origin: .background(index: k), category: o.category, isCrowd: o.isCrowd, mask: o.mask, at: o.frame.x, o.frame.y) {
                     objects.append(so)
                 }
@@ -220,6 +222,8 @@ public final class CompositeRun: Sendable {
             if !p.keepBackgroundAnnotations {
                 labels = FederatedLabels.Background(positive: [], negative: labels.negative, notExhaustive: labels.notExhaustive,
                                                     unannotatedPresent: labels.positive)
+            } else if p.format == .lvis {
+                labels.unannotatedPresent.formUnion(background.objects.filter(\.isCrowd).map(\.category))
             }
             for e in composed.cutoutErrors { run.logger.warning("\(e)", metadata: ["code": "\(e.code)"]) }
 
@@ -239,7 +243,8 @@ public final class CompositeRun: Sendable {
             stats.images = 1
             for o in composed.scene.objects {
                 let segmentation: LVISSegmentation
-                switch p.segmentation {
+                // COCO crowd regions stay RLE, as COCO writes them.
+                switch o.isCrowd ? .rle : p.segmentation {
                 case .polygon:
                     let rings = SegmentationEncoder.polygons(o.mask, x: o.frame.x, y: o.frame.y, tolerance: p.polygonTolerance)
                     guard !rings.isEmpty else {

@@ -70,6 +70,13 @@ import XPasteTestSupport
                 a.categoryID = [793: 1, 225: 17, 344: 47][a.categoryID]!
                 return a
             }
+            // A crowd region (uncompressed RLE, as COCO writes crowds) on the first image.
+            var crowd = BinaryMask(width: 512, height: 512)
+            for y in 400..<480 { for x in 20..<300 { crowd[x, y] = true } }
+            let rle = RLE(encoding: crowd)
+            anns.append(LVISAnnotation(id: anns.count + 1, imageID: 1, categoryID: 1,
+                                       segmentation: .rle(LVISRLE(height: 512, width: 512, counts: .uncompressed(rle.counts.map(Int.init)))),
+                                       area: Double(rle.area), bbox: LVISBox(x: 20, y: 400, width: 280, height: 80), isCrowd: 1))
         } else {
             fileCategories = lvisCategories
         }
@@ -243,7 +250,10 @@ import XPasteTestSupport
         let dataset = try checkDataset(run, format: "coco")
         #expect(dataset.categories.map(\.id) == [1, 17, 47])
         #expect(Set(dataset.annotations.map(\.categoryID)).isSubset(of: [1, 17, 47]))
-        #expect(dataset.annotations.allSatisfy { $0.isCrowd == 0 })
+        // The crowd region stays a crowd, as RLE; everything else is a polygon instance.
+        let crowds = dataset.annotations.filter { $0.isCrowd == 1 }
+        #expect(!crowds.isEmpty && crowds.allSatisfy { if case .rle = $0.segmentation { true } else { false } })
+        #expect(dataset.annotations.filter { $0.isCrowd == 0 }.allSatisfy { if case .polygons = $0.segmentation { true } else { false } })
         #expect(dataset.images.allSatisfy { $0.negCategoryIDs == nil && $0.fileName == String(format: "%012d.jpg", $0.id) })
     }
 
