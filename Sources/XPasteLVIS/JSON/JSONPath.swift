@@ -26,7 +26,8 @@ struct JSONPath: Sendable, Hashable, CustomStringConvertible {
             case .index(let i):
                 s += "[\(i)]"
             case .key(let k):
-                let plain = !k.isEmpty && k.utf8.allSatisfy {
+                // Identifier-like keys in dot form; anything else (spaces, digits first) bracketed.
+                let plain = k.utf8.first.map { !($0 >= 0x30 && $0 <= 0x39) } ?? false && k.utf8.allSatisfy {
                     ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F
                 }
                 if plain {
