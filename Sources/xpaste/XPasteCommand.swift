@@ -13,6 +13,7 @@ struct XPasteCommand: AsyncParsableCommand {
         version: XPasteVersion.string,
         subcommands: [
             ServeCommand.self,
+            LVISStatsCommand.self,
         ]
     )
 }
