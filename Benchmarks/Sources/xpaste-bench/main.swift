@@ -1,7 +1,9 @@
 import Foundation
 
 // `xpaste-bench NAME [args…]`: each benchmark group registers one entry here.
-let groups: [String: ([String]) throws -> Void] = [:]
+let groups: [String: ([String]) throws -> Void] = [
+    "lvis": LVISBench.run,
+]
 
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let group = groups[name] else {

@@ -74,8 +74,44 @@ struct JSONOutput {
             }
             return
         }
+        if compactIntegers && shortDecimal(value) { return }
         var text = value.description
         text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Writes values with at most 6 decimals (`358.63`: pixel coordinates, areas) without the
+    /// general shortest-digits algorithm, which dominates writing time otherwise. For the
+    /// smallest k with `round(v·10^k) / 10^k == v` the decimal text round-trips (parsing it is the
+    /// same correctly rounded division) and no shorter fixed-point text does, so it is the text
+    /// `description` produces. Returns false (writing nothing) for anything else.
+    private mutating func shortDecimal(_ value: Double) -> Bool {
+        let magnitude = value.magnitude
+        guard magnitude >= 1e-4 && magnitude < 1e9 else { return false }
+        var scale = 1.0
+        for k in 1...6 {
+            scale *= 10
+            let m = (magnitude * scale).rounded()
+            guard m / scale == magnitude else { continue }
+            if value < 0 { bytes.append(0x2D) }
+            var digits = UInt64(m)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+                var n = 24
+                var written = 0
+                while digits > 0 || written <= k {
+                    if written == k {
+                        n -= 1
+                        buffer[n] = 0x2E
+                    }
+                    n -= 1
+                    buffer[n] = 0x30 + UInt8(digits % 10)
+                    digits /= 10
+                    written += 1
+                }
+                bytes.append(contentsOf: buffer[n..<24])
+            }
+            return true
+        }
+        return false
     }
 
     /// Appends a JSON string with the escapes Python's `json.dumps` uses for control characters,
