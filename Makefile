@@ -5,6 +5,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8080
 BANK    ?= data/bank.sqlite
 export XPASTE_PYTHON ?= $(abspath $(VENV))/bin/python
+SHELL   := /bin/bash
 
 .PHONY: setup build build-release test serve bench clean
 
@@ -17,8 +18,12 @@ build: setup
 build-release: setup
 	$(SWIFT) build -c release --product xpaste
 
+# Warnings in our own code fail the build (dependencies' warnings are theirs to fix).
 test: setup
-	$(SWIFT) build --build-tests
+	@mkdir -p .build
+	set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log
+	@if grep -E '^$(CURDIR)/(Sources|Tests)/.*: warning:' .build/build-tests.log; then \
+		echo "error: compiler warnings in project code (listed above)"; exit 1; fi
 	$(SWIFT) test --skip-build
 
 serve: build-release

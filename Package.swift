@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(
             name: "XPasteImageTests",
             dependencies: ["XPasteImage", "XPasteTestSupport"],
+            exclude: ["Reference"],
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"], exclude: ["Reference"]),
