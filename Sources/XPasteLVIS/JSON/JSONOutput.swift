@@ -157,33 +157,23 @@ struct JSONOutput {
         if spaced { raw("\": ") } else { raw("\":") }
     }
 
-    /// Appends `[a, b, …]` of integers.
-    mutating func intArray(_ values: [Int]) {
+    /// Appends `[a, b, …]`, writing each element with `element`.
+    @inline(__always)
+    mutating func array<T>(_ values: [T], _ element: (inout JSONOutput, T) -> Void) {
         bytes.append(0x5B)
         for (i, v) in values.enumerated() {
             if i > 0 { comma() }
-            int(v)
+            element(&self, v)
         }
         bytes.append(0x5D)
     }
+
+    /// Appends `[a, b, …]` of integers.
+    mutating func intArray(_ values: [Int]) { array(values) { $0.int($1) } }
 
     /// Appends `[a, b, …]` of doubles.
-    mutating func doubleArray(_ values: [Double]) {
-        bytes.append(0x5B)
-        for (i, v) in values.enumerated() {
-            if i > 0 { comma() }
-            double(v)
-        }
-        bytes.append(0x5D)
-    }
+    mutating func doubleArray(_ values: [Double]) { array(values) { $0.double($1) } }
 
     /// Appends `["a", "b", …]`.
-    mutating func stringArray(_ values: [String]) {
-        bytes.append(0x5B)
-        for (i, v) in values.enumerated() {
-            if i > 0 { comma() }
-            string(v)
-        }
-        bytes.append(0x5D)
-    }
+    mutating func stringArray(_ values: [String]) { array(values) { $0.string($1) } }
 }

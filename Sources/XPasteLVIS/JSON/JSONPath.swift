@@ -89,31 +89,26 @@ extension JSONScanner {
     /// such as a visitor's, pass through untouched).
     @inline(__always)
     mutating func field<T>(_ key: StaticString, _ body: (inout JSONScanner) throws -> T) throws -> T {
-        do {
-            return try body(&self)
-        } catch let failure as JSONDecodeFailure {
-            var f = failure
-            f.reversedComponents.append(.key(key.description))
-            throw f
-        } catch let syntax as JSONSyntaxError {
-            var f = JSONDecodeFailure(syntax)
-            f.reversedComponents.append(.key(key.description))
-            throw f
-        }
+        try within(.key(key.description), body)
     }
 
     /// Runs `body` for the element `index`, attaching the index to a decoding failure.
     @inline(__always)
     mutating func element<T>(_ index: Int, _ body: (inout JSONScanner) throws -> T) throws -> T {
+        try within(.index(index), body)
+    }
+
+    @inline(__always)
+    private mutating func within<T>(_ component: @autoclosure () -> JSONPath.Component, _ body: (inout JSONScanner) throws -> T) throws -> T {
         do {
             return try body(&self)
         } catch let failure as JSONDecodeFailure {
             var f = failure
-            f.reversedComponents.append(.index(index))
+            f.reversedComponents.append(component())
             throw f
         } catch let syntax as JSONSyntaxError {
             var f = JSONDecodeFailure(syntax)
-            f.reversedComponents.append(.index(index))
+            f.reversedComponents.append(component())
             throw f
         }
     }
