@@ -11,14 +11,6 @@ struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     static let root = JSONPath()
 
-    func appending(_ c: Component) -> JSONPath {
-        JSONPath(components: components + [c])
-    }
-
-    func appending(key: String) -> JSONPath { appending(.key(key)) }
-
-    func appending(index: Int) -> JSONPath { appending(.index(index)) }
-
     var description: String {
         var s = "$"
         for c in components {

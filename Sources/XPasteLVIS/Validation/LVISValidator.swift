@@ -146,9 +146,6 @@ struct LVISValidationState {
         self.rejectInvalidElements = rejectInvalidElements
     }
 
-    /// Category ids seen so far.
-    var knownCategoryIDs: Dictionary<Int, Int>.Keys { categoryIDs.keys }
-
     /// Records a violation of the whole-dataset kind straight into the report.
     mutating func record(_ code: LVISViolation.Code, _ severity: LVISViolation.Severity, _ path: @autoclosure () -> String, _ message: @autoclosure () -> String) {
         report.countsByCode[code, default: 0] += 1
