@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "XPasteImage", targets: ["XPasteImage"]),
         .library(name: "XPasteLVIS", targets: ["XPasteLVIS"]),
         .library(name: "XPasteBank", targets: ["XPasteBank"]),
+        .library(name: "XPasteInference", targets: ["XPasteInference"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,10 +37,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // ONNX Runtime is opened with dlopen, never linked, so xpaste builds and runs without it;
+        // zlib (already there for libpng) inflates CLIP's gzipped BPE vocabulary.
+        .target(
+            name: "COnnxRuntime",
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])), .linkedLibrary("z")]
+        ),
+        .target(
+            name: "XPasteInference",
+            dependencies: ["COnnxRuntime", "XPasteImage", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "xpaste",
             dependencies: [
                 "XPasteImage", "XPasteLVIS", "XPasteBank",
+                "XPasteInference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -52,7 +64,13 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"]),
+        .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"], exclude: ["Reference"]),
+        .testTarget(
+            name: "XPasteInferenceTests",
+            dependencies: ["XPasteInference", "XPasteTestSupport"],
+            exclude: ["Reference"],
+            resources: [.copy("Resources")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

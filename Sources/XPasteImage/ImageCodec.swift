@@ -45,15 +45,16 @@ public enum ImageCodec {
     }
 
     /// Encodes an RGB or RGBA image as an 8-bit PNG; `compressionLevel` is zlib's 0 (store,
-    /// fastest) to 9 (smallest). Any row stride is accepted.
+    /// fastest) to 9 (smallest); another level is `.invalidArgument`. Any row stride is accepted.
     public static func encodePNG(_ image: Image, compressionLevel: Int = 6) throws(ImageError) -> [UInt8] {
         try PNGCodec.encode(image.pixels, width: image.width, height: image.height, stride: image.stride,
                             channels: image.format.channels, level: compressionLevel)
     }
 
     /// Encodes an `.rgb8` image as a baseline JPEG (4:2:0 chroma, `quality` 1...100, the same
-    /// settings Pillow uses by default). An `.rgba8` image is refused with `.encodeFailed`
-    /// rather than silently losing its alpha: composite it onto a background first.
+    /// settings Pillow uses by default, giving byte-identical files). An `.rgba8` image is refused
+    /// with `.invalidArgument` rather than silently losing its alpha: composite it onto a
+    /// background first. A quality outside 1...100 is `.invalidArgument` too.
     public static func encodeJPEG(_ image: Image, quality: Int = 90) throws(ImageError) -> [UInt8] {
         try JPEGCodec.encode(image, quality: quality)
     }

@@ -3,6 +3,16 @@
 /// Everything works on interleaved 8-bit planes (1, 3 or 4 channels) through unsafe pointers, with
 /// per-axis coefficient tables computed once and integer arithmetic in the loops.
 enum ImageResizer {
+    /// Throws unless both the source and the target have pixels.
+    static func checkSizes(from width: Int, _ height: Int, to outWidth: Int, _ outHeight: Int) throws(ImageError) {
+        guard outWidth > 0, outHeight > 0 else {
+            throw ImageError.invalidGeometry("resize target \(outWidth)×\(outHeight) has no pixels")
+        }
+        guard width > 0, height > 0 else {
+            throw ImageError.invalidGeometry("cannot resize an empty \(width)×\(height) source")
+        }
+    }
+
     /// Resizes one interleaved plane; `stride` is the source row length in bytes. Output is packed.
     static func resize(
         _ src: UnsafeBufferPointer<UInt8>, width: Int, height: Int, stride: Int, channels: Int,
@@ -200,9 +210,7 @@ enum ImageResizer {
         var out = [UInt8](repeating: 0, count: rowBytes * height)
         guard let s = src.baseAddress, rowBytes > 0 else { return out }
         out.withUnsafeMutableBufferPointer { dst in
-            for y in 0..<height {
-                (dst.baseAddress! + y * rowBytes).update(from: s + y * stride, count: rowBytes)
-            }
+            for y in 0..<height { (dst.baseAddress! + y * rowBytes).update(from: s + y * stride, count: rowBytes) }
         }
         return out
     }
@@ -252,12 +260,7 @@ extension Image {
     ///
     /// - Throws: `ImageError.invalidGeometry` when the target or the source has no pixels.
     public func resized(width outWidth: Int, height outHeight: Int, filter: ResizeFilter) throws(ImageError) -> Image {
-        guard outWidth > 0, outHeight > 0 else {
-            throw ImageError.invalidGeometry("resize target \(outWidth)×\(outHeight) has no pixels")
-        }
-        guard width > 0, height > 0 else {
-            throw ImageError.invalidGeometry("cannot resize an empty \(width)×\(height) image")
-        }
+        try ImageResizer.checkSizes(from: width, height, to: outWidth, outHeight)
         if outWidth == width && outHeight == height { return packed() }
         let channels = format.channels
         var out: [UInt8]
@@ -301,12 +304,7 @@ extension Mask {
     ///
     /// - Throws: `ImageError.invalidGeometry` when the target or the source has no pixels.
     public func resized(width outWidth: Int, height outHeight: Int, filter: ResizeFilter) throws(ImageError) -> Mask {
-        guard outWidth > 0, outHeight > 0 else {
-            throw ImageError.invalidGeometry("resize target \(outWidth)×\(outHeight) has no pixels")
-        }
-        guard width > 0, height > 0 else {
-            throw ImageError.invalidGeometry("cannot resize an empty \(width)×\(height) mask")
-        }
+        try ImageResizer.checkSizes(from: width, height, to: outWidth, outHeight)
         if outWidth == width && outHeight == height { return self }
         let out = values.withUnsafeBufferPointer {
             ImageResizer.resize($0, width: width, height: height, stride: width, channels: 1,
@@ -322,12 +320,7 @@ extension BinaryMask {
     ///
     /// - Throws: `ImageError.invalidGeometry` when the target or the source has no pixels.
     public func resized(width outWidth: Int, height outHeight: Int) throws(ImageError) -> BinaryMask {
-        guard outWidth > 0, outHeight > 0 else {
-            throw ImageError.invalidGeometry("resize target \(outWidth)×\(outHeight) has no pixels")
-        }
-        guard width > 0, height > 0 else {
-            throw ImageError.invalidGeometry("cannot resize an empty \(width)×\(height) mask")
-        }
+        try ImageResizer.checkSizes(from: width, height, to: outWidth, outHeight)
         if outWidth == width && outHeight == height { return self }
         let out = bits.withUnsafeBufferPointer {
             ImageResizer.nearest($0, width: width, height: height, stride: width, channels: 1,

@@ -1,64 +1,57 @@
 /// Byte-exact geometric copies (crop, flip, pad) of interleaved 8-bit planes, shared by `Image`,
 /// `Mask` and `BinaryMask`. Work is row `memcpy`s where rows stay intact.
 enum PlaneTransform {
-    /// Copies `box` (already checked to lie inside the plane) into a packed buffer.
-    static func crop(_ src: [UInt8], stride: Int, bytesPerPixel: Int, box: PixelBox) -> [UInt8] {
-        let rowBytes = box.width * bytesPerPixel
-        var out = [UInt8](repeating: 0, count: rowBytes * box.height)
-        guard rowBytes > 0, box.height > 0 else { return out }
+    /// A packed buffer of `rows` rows of `rowBytes` bytes, row y written by
+    /// `fill(source, destinationRow, y)`.
+    @inline(__always)
+    static func packedRows(
+        from src: [UInt8], rowBytes: Int, rows: Int,
+        _ fill: (UnsafePointer<UInt8>, UnsafeMutablePointer<UInt8>, Int) -> Void
+    ) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: rowBytes * rows)
+        guard rowBytes > 0, rows > 0 else { return out }
         src.withUnsafeBufferPointer { s in
             out.withUnsafeMutableBufferPointer { d in
-                for y in 0..<box.height {
-                    (d.baseAddress! + y * rowBytes).update(
-                        from: s.baseAddress! + (box.y + y) * stride + box.x * bytesPerPixel, count: rowBytes)
-                }
+                for y in 0..<rows { fill(s.baseAddress!, d.baseAddress! + y * rowBytes, y) }
             }
         }
         return out
     }
 
+    /// Copies `box` (already checked to lie inside the plane) into a packed buffer.
+    static func crop(_ src: [UInt8], stride: Int, bytesPerPixel: Int, box: PixelBox) -> [UInt8] {
+        let rowBytes = box.width * bytesPerPixel
+        return packedRows(from: src, rowBytes: rowBytes, rows: box.height) { s, o, y in
+            o.update(from: s + (box.y + y) * stride + box.x * bytesPerPixel, count: rowBytes)
+        }
+    }
+
     /// Mirrors left–right into a packed buffer.
     static func flipHorizontally(_ src: [UInt8], width: Int, height: Int, stride: Int, bytesPerPixel: Int) -> [UInt8] {
-        let rowBytes = width * bytesPerPixel
-        var out = [UInt8](repeating: 0, count: rowBytes * height)
-        guard rowBytes > 0 else { return out }
-        src.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { d in
-                for y in 0..<height {
-                    let row = s.baseAddress! + y * stride
-                    let o = d.baseAddress! + y * rowBytes
-                    switch bytesPerPixel {
-                    case 1:
-                        for x in 0..<width { o[x] = row[width - 1 - x] }
-                    case 3:
-                        for x in 0..<width {
-                            let p = row + (width - 1 - x) * 3, q = o + x * 3
-                            q[0] = p[0]; q[1] = p[1]; q[2] = p[2]
-                        }
-                    default:
-                        for x in 0..<width {
-                            (o + x * bytesPerPixel).update(from: row + (width - 1 - x) * bytesPerPixel, count: bytesPerPixel)
-                        }
-                    }
+        packedRows(from: src, rowBytes: width * bytesPerPixel, rows: height) { s, o, y in
+            let row = s + y * stride
+            switch bytesPerPixel {
+            case 1:
+                for x in 0..<width { o[x] = row[width - 1 - x] }
+            case 3:
+                for x in 0..<width {
+                    let p = row + (width - 1 - x) * 3, q = o + x * 3
+                    q[0] = p[0]; q[1] = p[1]; q[2] = p[2]
+                }
+            default:
+                for x in 0..<width {
+                    (o + x * bytesPerPixel).update(from: row + (width - 1 - x) * bytesPerPixel, count: bytesPerPixel)
                 }
             }
         }
-        return out
     }
 
     /// Mirrors top–bottom into a packed buffer.
     static func flipVertically(_ src: [UInt8], width: Int, height: Int, stride: Int, bytesPerPixel: Int) -> [UInt8] {
         let rowBytes = width * bytesPerPixel
-        var out = [UInt8](repeating: 0, count: rowBytes * height)
-        guard rowBytes > 0 else { return out }
-        src.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { d in
-                for y in 0..<height {
-                    (d.baseAddress! + y * rowBytes).update(from: s.baseAddress! + (height - 1 - y) * stride, count: rowBytes)
-                }
-            }
+        return packedRows(from: src, rowBytes: rowBytes, rows: height) { s, o, y in
+            o.update(from: s + (height - 1 - y) * stride, count: rowBytes)
         }
-        return out
     }
 
     /// Surrounds the plane with a constant `fill` pixel; margins are already checked non-negative.

@@ -33,10 +33,10 @@ enum JPEGCodec {
     /// Encodes RGB rows as a baseline 4:2:0 JPEG at `quality` 1...100.
     static func encode(_ image: Image, quality: Int) throws(ImageError) -> [UInt8] {
         guard image.format == .rgb8 else {
-            throw .encodeFailed("JPEG has no alpha channel: composite the RGBA image onto a background (or drop its alpha) before encoding")
+            throw .invalidArgument("JPEG has no alpha channel: composite the RGBA image onto a background (or drop its alpha) before encoding")
         }
         guard (1...100).contains(quality) else {
-            throw .encodeFailed("JPEG quality \(quality) is outside 1...100")
+            throw .invalidArgument("JPEG quality \(quality) is outside 1...100")
         }
         guard image.width > 0, image.height > 0, image.width <= 65500, image.height <= 65500 else {
             throw .invalidGeometry("cannot encode a \(image.width)×\(image.height) JPEG (1...65500 per side)")

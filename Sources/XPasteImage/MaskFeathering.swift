@@ -10,7 +10,7 @@ import Foundation
 enum MaskFeathering {
     /// Largest accepted box radius / Gaussian sigma: far beyond any feathering need, small enough
     /// that sums stay in range and kernels stay cheap to build.
-    static let maximumRadius = 4096
+    static let maximumRadius = 1000
     static let maximumSigma = 1000.0
 
     /// OpenCV's `borderInterpolate` for `BORDER_REFLECT_101`.
@@ -64,98 +64,130 @@ enum MaskFeathering {
         }
     }
 
-    /// Gaussian blur in OpenCV's fixed point: the horizontal pass keeps 8 fractional bits, the
-    /// vertical pass 16, and the result is rounded half up.
-    static func gaussian(_ values: [UInt8], width: Int, height: Int, sigma: Double) -> [UInt8] {
-        let kernel = gaussianKernel(sigma: sigma)
-        let radius = kernel.count / 2
-        if radius == 0 { return values }
-        var horizontal = [UInt32](repeating: 0, count: width * height)
-        var ext = [UInt8](repeating: 0, count: width + 2 * radius)
-        values.withUnsafeBufferPointer { src in
-            horizontal.withUnsafeMutableBufferPointer { h in
-                ext.withUnsafeMutableBufferPointer { e in
-                    kernel.withUnsafeBufferPointer { k in
-                        for y in 0..<height {
-                            extendRow(src.baseAddress! + y * width, width: width, radius: radius, into: e.baseAddress!)
-                            let out = h.baseAddress! + y * width
-                            for x in 0..<width { out[x] = 0 }
-                            // Tap-outer order keeps the inner loop a contiguous multiply-add.
-                            for j in 0..<k.count {
-                                let w = k[j], p = e.baseAddress! + j
-                                for x in 0..<width { out[x] &+= UInt32(p[x]) &* w }
-                            }
-                        }
-                    }
-                }
+    /// Rows of a horizontal pass, produced on demand into a ring of row slots.
+    ///
+    /// A vertical window over rows y − r … y + r (reflected at the borders, which only ever
+    /// reaches rows inside that same range) needs at most `slots` consecutive rows, so a ring that
+    /// size keeps the working set in cache instead of a full intermediate plane.
+    struct RowRing<Element> {
+        let width: Int
+        let slots: Int
+        let storage: UnsafeMutablePointer<Element>
+        /// Rows 0 ..< ready have been produced.
+        var ready = 0
+
+        init(width: Int, slots: Int, zero: Element) {
+            self.width = width
+            self.slots = slots
+            storage = .allocate(capacity: width * slots)
+            storage.initialize(repeating: zero, count: width * slots)
+        }
+
+        func deallocate() { storage.deallocate() }
+
+        /// The slot holding row `y` (which must be produced and still in the window).
+        @inline(__always) func row(_ y: Int) -> UnsafeMutablePointer<Element> { storage + (y % slots) * width }
+
+        /// Produces rows up to and including `y` with `make(row, destination)`.
+        @inline(__always)
+        mutating func produce(through y: Int, _ make: (Int, UnsafeMutablePointer<Element>) -> Void) {
+            while ready <= y {
+                make(ready, row(ready))
+                ready += 1
             }
         }
+    }
+
+    /// Gaussian blur in OpenCV's fixed point: the horizontal pass keeps 8 fractional bits, the
+    /// vertical pass 16, and the result is rounded half up. Every intermediate is an exact integer
+    /// (horizontal sums are at most 255 · 256 and fit 16-bit lanes; folding the symmetric taps
+    /// changes nothing), so the result is OpenCV's whatever the evaluation order.
+    static func gaussian(_ values: [UInt8], width: Int, height: Int, sigma: Double) -> [UInt8] {
+        let kernel = gaussianKernel(sigma: sigma).map { UInt16($0) }
+        let radius = kernel.count / 2
+        if radius == 0 { return values }
+        var ring = RowRing<UInt16>(width: width, slots: min(height, 2 * radius + 1), zero: 0)
+        let ext = UnsafeMutablePointer<UInt8>.allocate(capacity: width + 2 * radius)
+        let acc = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
+        defer { ring.deallocate(); ext.deallocate(); acc.deallocate() }
         var out = [UInt8](repeating: 0, count: width * height)
-        var acc = [UInt32](repeating: 0, count: width)
-        horizontal.withUnsafeBufferPointer { h in
+        values.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { o in
-                acc.withUnsafeMutableBufferPointer { a in
-                    kernel.withUnsafeBufferPointer { k in
-                        for y in 0..<height {
-                            for x in 0..<width { a[x] = 1 << 15 }
-                            for j in 0..<k.count {
-                                let w = k[j]
-                                let row = h.baseAddress! + reflect101(y + j - radius, height) * width
-                                for x in 0..<width { a[x] &+= row[x] &* w }
-                            }
-                            let dst = o.baseAddress! + y * width
-                            for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: min(a[x] >> 16, 255)) }
-                        }
+                let horizontalPass = { (y: Int, h: UnsafeMutablePointer<UInt16>) in
+                    extendRow(src.baseAddress! + y * width, width: width, radius: radius, into: ext)
+                    let centre = kernel[radius], mid = UnsafePointer(ext + radius)
+                    for x in 0..<width { h[x] = UInt16(mid[x]) &* centre }
+                    for j in 0..<radius {
+                        let w = kernel[j], left = UnsafePointer(ext + j), right = UnsafePointer(ext + 2 * radius - j)
+                        for x in 0..<width { h[x] &+= (UInt16(left[x]) &+ UInt16(right[x])) &* w }
                     }
+                }
+                for y in 0..<height {
+                    ring.produce(through: min(height - 1, y + radius), horizontalPass)
+                    for x in 0..<width { acc[x] = 1 << 15 }
+                    // 16-bit × 16-bit products widened to 32 bits: baseline SSE2 has fast
+                    // instructions for exactly that (a general 32-bit multiply it does not).
+                    for j in 0..<kernel.count {
+                        let w = UInt32(kernel[j])
+                        let row = UnsafePointer(ring.row(reflect101(y - radius + j, height)))
+                        for x in 0..<width { acc[x] &+= UInt32(row[x]) &* w }
+                    }
+                    let dst = o.baseAddress! + y * width
+                    for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: acc[x] >> 16) }
                 }
             }
         }
         return out
     }
 
-    /// Mean over the (2r+1)² window, rounded to nearest (no ties: the window size is odd), with
-    /// running sums so the cost does not grow with the radius.
+    /// Mean over the (2r+1)² window, rounded to nearest, with running sums so the cost does not
+    /// grow with the radius.
+    ///
+    /// The rounding `⌊(2s + n) / 2n⌋` is done by multiplying with a reciprocal: the quotient is
+    /// never an integer and stays at least 1/(2n) away from one (n is odd), far more than the
+    /// reciprocal's error in Float (n ≤ 4096) or Double, so truncation gives the exact result.
     static func box(_ values: [UInt8], width: Int, height: Int, radius: Int) -> [UInt8] {
         if radius == 0 { return values }
         let window = 2 * radius + 1
-        var horizontal = [Int](repeating: 0, count: width * height)
-        var ext = [UInt8](repeating: 0, count: width + 2 * radius)
+        let area = Int32(window * window)
+        var ring = RowRing<Int32>(width: width, slots: min(height, 2 * radius + 2), zero: 0)
+        let ext = UnsafeMutablePointer<UInt8>.allocate(capacity: width + 2 * radius)
+        let column = UnsafeMutablePointer<Int32>.allocate(capacity: width)
+        defer { ring.deallocate(); ext.deallocate(); column.deallocate() }
+        column.initialize(repeating: 0, count: width)
+        let useFloat = area <= 4096
+        let inverseFloat = 1 / Float(2 * area), inverseDouble = 1 / Double(2 * area)
+        var out = [UInt8](repeating: 0, count: width * height)
         values.withUnsafeBufferPointer { src in
-            horizontal.withUnsafeMutableBufferPointer { h in
-                ext.withUnsafeMutableBufferPointer { e in
-                    let p = e.baseAddress!
-                    for y in 0..<height {
-                        extendRow(src.baseAddress! + y * width, width: width, radius: radius, into: p)
-                        var s = 0
-                        for i in 0..<window { s += Int(p[i]) }
-                        let out = h.baseAddress! + y * width
-                        for x in 0..<width {
-                            out[x] = s
-                            if x + 1 < width { s += Int(p[x + window]) - Int(p[x]) }
-                        }
+            out.withUnsafeMutableBufferPointer { o in
+                let horizontalPass = { (y: Int, h: UnsafeMutablePointer<Int32>) in
+                    extendRow(src.baseAddress! + y * width, width: width, radius: radius, into: ext)
+                    var s: Int32 = 0
+                    for i in 0..<window { s &+= Int32(ext[i]) }
+                    for x in 0..<width {
+                        h[x] = s
+                        s = s &+ Int32(ext[x &+ window]) &- Int32(ext[x])
                     }
                 }
-            }
-        }
-        let area = window * window
-        var out = [UInt8](repeating: 0, count: width * height)
-        var column = [Int](repeating: 0, count: width)
-        horizontal.withUnsafeBufferPointer { h in
-            out.withUnsafeMutableBufferPointer { o in
-                column.withUnsafeMutableBufferPointer { c in
-                    let hb = h.baseAddress!
-                    for j in -radius...radius {
-                        let row = hb + reflect101(j, height) * width
-                        for x in 0..<width { c[x] += row[x] }
-                    }
-                    for y in 0..<height {
-                        let dst = o.baseAddress! + y * width
-                        for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: (2 * c[x] + area) / (2 * area)) }
-                        if y + 1 < height {
-                            let incoming = hb + reflect101(y + radius + 1, height) * width
-                            let outgoing = hb + reflect101(y - radius, height) * width
-                            for x in 0..<width { c[x] += incoming[x] - outgoing[x] }
+                ring.produce(through: min(height - 1, radius), horizontalPass)
+                for j in -radius...radius {
+                    let row = UnsafePointer(ring.row(reflect101(j, height)))
+                    for x in 0..<width { column[x] &+= row[x] }
+                }
+                for y in 0..<height {
+                    let dst = o.baseAddress! + y * width
+                    if useFloat {
+                        for x in 0..<width { dst[x] = UInt8(truncatingIfNeeded: Int32(Float(2 &* column[x] &+ area) * inverseFloat)) }
+                    } else {
+                        for x in 0..<width {
+                            dst[x] = UInt8(truncatingIfNeeded: Int64(Double(2 &* Int64(column[x]) &+ Int64(area)) * inverseDouble))
                         }
+                    }
+                    if y + 1 < height {
+                        ring.produce(through: min(height - 1, y + radius + 1), horizontalPass)
+                        let incoming = UnsafePointer(ring.row(reflect101(y + radius + 1, height)))
+                        let outgoing = UnsafePointer(ring.row(reflect101(y - radius, height)))
+                        for x in 0..<width { column[x] = column[x] &+ incoming[x] &- outgoing[x] }
                     }
                 }
             }
@@ -184,7 +216,7 @@ extension Mask {
     /// The mask averaged over a (2·radius+1)² square: a cheaper, linear feather. Equals
     /// `cv2.blur(mask, (2r+1, 2r+1))` exactly (reflect-101 borders, rounded mean).
     ///
-    /// - Throws: `ImageError.invalidArgument` unless 0 ≤ radius ≤ 4096.
+    /// - Throws: `ImageError.invalidArgument` unless 0 ≤ radius ≤ 1000.
     public func boxBlurred(radius: Int) throws(ImageError) -> Mask {
         guard radius >= 0, radius <= MaskFeathering.maximumRadius else {
             throw ImageError.invalidArgument("box radius must be in 0…\(MaskFeathering.maximumRadius), got \(radius)")

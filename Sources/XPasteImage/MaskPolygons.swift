@@ -14,7 +14,9 @@ extension BinaryMask {
     public func cocoPolygons(tolerance: Double = 0) -> [[Double]] {
         ContourTracer.outerRings(of: self).map { ring in
             let exact = ring.count / 2
-            var kept = PolygonSimplifier.keptIndices(ring: ring, tolerance: tolerance)
+            // Traced rings have no collinear vertices (every vertex is a 90° turn), so tolerance 0
+            // keeps them all without running the simplifier.
+            var kept = tolerance > 0 ? PolygonSimplifier.keptIndices(ring: ring, tolerance: tolerance) : Array(0..<exact)
             if kept.count < 3 || PolygonSimplifier.doubledArea(ring, indices: kept) == 0 {
                 kept = Array(0..<exact)
             }

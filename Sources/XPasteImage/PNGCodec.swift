@@ -35,7 +35,7 @@ enum PNGCodec {
         _ pixels: [UInt8], width: Int, height: Int, stride: Int, channels: Int, level: Int
     ) throws(ImageError) -> [UInt8] {
         guard (0...9).contains(level) else {
-            throw .encodeFailed("PNG compression level \(level) is outside 0...9")
+            throw .invalidArgument("PNG compression level \(level) is outside 0...9")
         }
         guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max) else {
             throw .invalidGeometry("cannot encode a \(width)×\(height) PNG")

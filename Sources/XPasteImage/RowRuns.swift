@@ -27,13 +27,54 @@ struct RowRuns {
         mask.bits.withUnsafeBufferPointer { bits in
             guard let base = bits.baseAddress else { return }
             for y in 0..<h {
-                RowRuns.scanRow(base + y * w, width: w, foreground: foreground) { s, e in
-                    start.append(Int32(s))
-                    end.append(Int32(e))
+                RowRuns.scanForeground(base + y * w, width: w) { s, e in
+                    start.append(Int32(truncatingIfNeeded: s))
+                    end.append(Int32(truncatingIfNeeded: e))
                 }
                 rowStart[y + 1] = start.count
             }
         }
+        if foreground {
+            self.init(rowStart: rowStart, start: start, end: end, eightConnected: eightConnected)
+        } else {
+            self.init(complementOf: (rowStart, start, end), width: w, eightConnected: eightConnected)
+        }
+    }
+
+    /// The background runs between the given foreground runs (no second pass over the pixels).
+    init(complementOf fg: (rowStart: [Int], start: [Int32], end: [Int32]), width w: Int, eightConnected: Bool) {
+        let h = fg.rowStart.count - 1
+        var rowStart = [Int](repeating: 0, count: h + 1)
+        var start: [Int32] = [], end: [Int32] = []
+        start.reserveCapacity(fg.start.count + h)
+        end.reserveCapacity(fg.start.count + h)
+        let w32 = Int32(truncatingIfNeeded: w)
+        for y in 0..<h {
+            var x: Int32 = 0
+            for r in fg.rowStart[y]..<fg.rowStart[y + 1] {
+                if fg.start[r] > x {
+                    start.append(x)
+                    end.append(fg.start[r])
+                }
+                x = fg.end[r]
+            }
+            if x < w32 {
+                start.append(x)
+                end.append(w32)
+            }
+            rowStart[y + 1] = start.count
+        }
+        self.init(rowStart: rowStart, start: start, end: end, eightConnected: eightConnected)
+    }
+
+    /// The background runs of the mask these foreground runs came from, labelled.
+    func complement(width: Int, eightConnected: Bool) -> RowRuns {
+        RowRuns(complementOf: (rowStart, start, end), width: width, eightConnected: eightConnected)
+    }
+
+    /// Labels runs given row by row (each row's runs sorted and disjoint).
+    init(rowStart: [Int], start: [Int32], end: [Int32], eightConnected: Bool) {
+        let h = rowStart.count - 1
         let n = start.count
         var parent = [Int32](0..<Int32(n))
         var label = [Int32](repeating: 0, count: n)
@@ -94,41 +135,43 @@ struct RowRuns {
         self.componentCount = count
     }
 
-    /// Calls `body(start, end)` for each run of foreground (or background) bytes in one row,
-    /// stepping over eight uniform bytes at a time.
+    /// Calls `body(start, end)` for each run of non-zero bytes in one row, stepping over 32
+    /// uniform bytes, then 8, at a time.
     @inline(__always)
-    static func scanRow(_ row: UnsafePointer<UInt8>, width w: Int, foreground: Bool, _ body: (Int, Int) -> Void) {
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func isTarget(_ x: Int) -> Bool { (row[x] != 0) == foreground }
-        // High bit set in each byte of the word at x that holds the target value (or not).
-        @inline(__always) func targetBytes(_ x: Int, _ want: Bool) -> UInt64 {
-            let nz = RLEBoundaryScan.nonZeroBytes(UnsafeRawPointer(row + x).loadUnaligned(as: UInt64.self))
-            return (foreground == want) ? nz : (~nz & highBits)
-        }
+    static func scanForeground(_ row: UnsafePointer<UInt8>, width w: Int, _ body: (Int, Int) -> Void) {
+        let raw = UnsafeRawPointer(row)
+        let highBits: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
+        @inline(__always) func word(_ x: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: x, as: UInt64.self) }
         var x = 0
         while x < w {
-            // Find the next target pixel.
+            // The next foreground pixel: whole empty blocks first, then words, then bytes.
+            while x + 32 <= w && (word(x) | word(x + 8) | word(x + 16) | word(x + 24)) == 0 { x += 32 }
             while x + 8 <= w {
-                let t = targetBytes(x, true)
-                if t != 0 {
-                    x += t.trailingZeroBitCount >> 3
+                let nz = RLEBoundaryScan.nonZeroBytes(word(x))
+                if nz != 0 {
+                    x += nz.trailingZeroBitCount >> 3
                     break
                 }
                 x += 8
             }
-            while x < w && !isTarget(x) { x += 1 }
+            while x < w && row[x] == 0 { x += 1 }
             if x >= w { return }
             let s = x
-            // Find its end.
+            // Its end: the next zero byte. Whole blocks first: if the AND of four words has bit 0
+            // set in every byte, every byte is non-zero.
+            while x + 32 <= w && (word(x) & word(x + 8) & word(x + 16) & word(x + 24) & ones) == ones { x += 32 }
             while x + 8 <= w {
-                let t = targetBytes(x, false)
-                if t != 0 {
-                    x += t.trailingZeroBitCount >> 3
-                    break
+                let v = word(x)
+                if v != ones {
+                    let zero = ~RLEBoundaryScan.nonZeroBytes(v) & highBits
+                    if zero != 0 {
+                        x += zero.trailingZeroBitCount >> 3
+                        break
+                    }
                 }
                 x += 8
             }
-            while x < w && isTarget(x) { x += 1 }
+            while x < w && row[x] != 0 { x += 1 }
             body(s, x)
         }
     }

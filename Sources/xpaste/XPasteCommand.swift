@@ -13,6 +13,9 @@ struct XPasteCommand: AsyncParsableCommand {
         version: XPasteVersion.string,
         subcommands: [
             ServeCommand.self,
+            DoctorCommand.self,
+            ModelsCommand.self,
+            BankCommand.self,
             LVISStatsCommand.self,
         ]
     )

@@ -143,6 +143,16 @@ import XPasteTestSupport
         #expect(ImageErrorCode.of { () throws(ImageError) in _ = try ImageCodec.decodeMask(png) } == "image.unsupported_format")
     }
 
+    @Test func zeroDimensionHeadersAreCorrupt() throws {
+        Self.expectError(Self.craftedPNG(width: 0, height: 10), "image.corrupt", "PNG 0×10")
+        Self.expectError(Self.craftedPNG(width: 10, height: 0), "image.corrupt", "PNG 10×0")
+        var jpeg = try CodecFixtures.shared("rocket.jpg")
+        let sof = try #require(Self.markerOffset(jpeg, 0xC0))
+        jpeg[sof + 7] = 0
+        jpeg[sof + 8] = 0 // width 0
+        Self.expectError(jpeg, "image.corrupt", "JPEG of width 0")
+    }
+
     @Test func giantJPEGHeaderIsTooLarge() throws {
         var jpeg = try CodecFixtures.shared("rocket.jpg")
         let sof = try #require(Self.markerOffset(jpeg, 0xC0))

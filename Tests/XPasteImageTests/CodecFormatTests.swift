@@ -39,6 +39,18 @@ import XPasteTestSupport
         }
     }
 
+    @Test func everyFixtureDecodesToItsInfo() throws {
+        let names = try CodecFixtures.all()
+        #expect(names.count >= 30)
+        for name in names where !name.hasPrefix("bomb") {
+            let bytes = try CodecFixtures.bytes(name)
+            let info = try ImageCodec.info(bytes)
+            let image = try ImageCodec.decode(bytes)
+            #expect(image.width == info.width && image.height == info.height && image.format == info.pixelFormat, "\(name)")
+            #expect(image.pixels.count == image.width * image.height * image.format.channels, "\(name)")
+        }
+    }
+
     @Test func defaultLimits() {
         #expect(DecodeLimits.default.maxPixels == 50_000_000)
         #expect(DecodeLimits.default.maxInputBytes == 64 << 20)

@@ -7,7 +7,8 @@ import XPasteTestSupport
 /// bit depth, and the JPEG (baseline, progressive, 4:4:4, gray, CMYK) and WebP (lossy, lossless,
 /// with alpha) decodes come out identical to Pillow's (max abs diff 0), even though Pillow ships
 /// libjpeg-turbo 3.1.1 / libwebp 1.5.0 and we link the system's 2.1.5 / 1.2.4; so the tests
-/// demand identity rather than the ±1 a version change could in principle justify.
+/// demand identity rather than the ±1 a version change could in principle justify. Our JPEG
+/// encoder's files are byte-identical to Pillow's at the same quality.
 @Suite struct CodecPillowParityTests {
     static let pngFixtures = [
         "gray8.png", "gray1.png", "gray_trns.png", "gray_alpha.png", "palette.png", "palette_trns.png",
@@ -69,5 +70,28 @@ import XPasteTestSupport
         // The eight files hold the same stored pixels, so the transforms must all differ.
         #expect(Set(decoded).count == 8)
         #expect(decoded[5].width == 32 && decoded[5].height == 48)
+    }
+
+    @Test func maskDecodingMatchesPillowOnEveryGrayLayout() throws {
+        let reference = try PillowReference.decode(try ["gray8.png", "gray16.png", "gray1.png", "gray_alpha.png"].map(CodecFixtures.path))
+        for (name, expected) in zip(["gray8.png", "gray16.png", "gray1.png", "gray_alpha.png"], reference) {
+            let mask = try ImageCodec.decodeMask(CodecFixtures.bytes(name))
+            let step = expected.format.channels
+            #expect(mask.values == Swift.stride(from: 0, to: expected.pixels.count, by: step).map { expected.pixels[$0] }, "\(name)")
+        }
+    }
+
+    /// Same libjpeg settings as Pillow (`jpeg_set_defaults` + `jpeg_set_quality`, islow DCT), so
+    /// the files are byte for byte the same, not merely close.
+    @Test(arguments: [("chelsea.png", 90), ("coffee.png", 75), ("astronaut.png", 95)])
+    func jpegEncodingIsByteIdenticalToPillow(name: String, quality: Int) throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("xpaste-pillow-\(UUID().uuidString).jpg")
+        defer { try? FileManager.default.removeItem(at: output) }
+        try ReferencePython.run(script: "Tests/XPasteImageTests/Reference/pillow_encode_jpeg.py",
+                                arguments: [SharedData.image(name).path, String(quality), output.path])
+        let pillow = [UInt8](try Data(contentsOf: output))
+        let ours = try ImageCodec.encodeJPEG(try ImageCodec.decode(contentsOf: SharedData.image(name).path), quality: quality)
+        #expect(ours.count == pillow.count, "\(name) q\(quality)")
+        #expect(ours == pillow, "\(name) q\(quality)")
     }
 }

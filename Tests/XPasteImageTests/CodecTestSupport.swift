@@ -3,16 +3,26 @@ import XPasteImage
 import XPasteTestSupport
 
 /// The fixtures `Reference/make_codec_fixtures.py` writes, generated once per test process into
-/// a private temporary directory that is removed at exit.
+/// a private temporary directory that is removed at exit; or, when `$XPASTE_CODEC_FIXTURES`
+/// names a directory, the fixtures already generated there (scripts/valgrind-codecs does this,
+/// because Foundation's `Process` cannot spawn Python under valgrind).
 enum CodecFixtures {
     static let root = FileManager.default.temporaryDirectory
         .appendingPathComponent("xpaste-codec-fixtures-\(UUID().uuidString)")
 
     private static let generated: Result<URL, any Error> = Result {
+        if let given = ProcessInfo.processInfo.environment["XPASTE_CODEC_FIXTURES"], !given.isEmpty {
+            return URL(fileURLWithPath: given)
+        }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         atexit { try? FileManager.default.removeItem(at: CodecFixtures.root) }
         try ReferencePython.run(script: "Tests/XPasteImageTests/Reference/make_codec_fixtures.py", arguments: [root.path])
         return root
+    }
+
+    /// Names of every generated fixture.
+    static func all() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: generated.get().path).sorted()
     }
 
     /// Path of a generated fixture.
@@ -54,37 +64,57 @@ enum PillowReference {
     }
 }
 
-/// Pixel comparisons for the codec tests.
+/// Pixel comparisons for the codec tests (unsafe buffers, since tests run unoptimised).
 enum PixelCompare {
+    /// Same geometry, layout and bytes; a memcmp, because `==` on `[UInt8]` compiles to a generic
+    /// element loop in debug builds and dominates the concurrency test's time.
+    static func identical(_ a: Image, _ b: Image) -> Bool {
+        guard a.width == b.width, a.height == b.height, a.format == b.format, a.stride == b.stride,
+              a.pixels.count == b.pixels.count else { return false }
+        return a.pixels.withUnsafeBytes { pa in
+            b.pixels.withUnsafeBytes { pb in memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0 }
+        }
+    }
+
     /// Largest per-channel absolute difference; nil when geometry or layout differ.
     static func maxAbsDiff(_ a: Image, _ b: Image) -> Int? {
         guard a.width == b.width, a.height == b.height, a.format == b.format else { return nil }
-        let pa = a.packed().pixels, pb = b.packed().pixels
-        var worst = 0
-        for i in pa.indices { worst = max(worst, abs(Int(pa[i]) - Int(pb[i]))) }
-        return worst
+        return a.packed().pixels.withUnsafeBufferPointer { pa in
+            b.packed().pixels.withUnsafeBufferPointer { pb in
+                var worst: Int32 = 0
+                for i in 0..<pa.count { worst = max(worst, abs(Int32(pa[i]) - Int32(pb[i]))) }
+                return Int(worst)
+            }
+        }
     }
 
     /// Peak signal-to-noise ratio in dB over all channels (infinity when identical).
     static func psnr(_ a: Image, _ b: Image) -> Double {
-        let pa = a.packed().pixels, pb = b.packed().pixels
-        precondition(pa.count == pb.count)
-        var sum = 0.0
-        for i in pa.indices {
-            let d = Double(Int(pa[i]) - Int(pb[i]))
-            sum += d * d
+        let sum = a.packed().pixels.withUnsafeBufferPointer { pa in
+            b.packed().pixels.withUnsafeBufferPointer { pb in
+                precondition(pa.count == pb.count)
+                var total: Int64 = 0
+                for i in 0..<pa.count {
+                    let d = Int64(pa[i]) - Int64(pb[i])
+                    total += d * d
+                }
+                return total
+            }
         }
-        let mse = sum / Double(pa.count)
+        let mse = Double(sum) / Double(a.pixelCount * a.format.channels)
         return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
     }
 
     /// The RGB part of an image (alpha dropped), for JPEG round trips of RGBA photos.
     static func rgb(_ image: Image) -> Image {
         guard image.format == .rgba8 else { return image }
-        let src = image.packed().pixels
         var out = Image(width: image.width, height: image.height, format: .rgb8)
-        for p in 0..<image.pixelCount {
-            for k in 0..<3 { out.pixels[p * 3 + k] = src[p * 4 + k] }
+        image.packed().pixels.withUnsafeBufferPointer { src in
+            out.pixels.withUnsafeMutableBufferPointer { dst in
+                for p in 0..<image.pixelCount {
+                    for k in 0..<3 { dst[p * 3 + k] = src[p * 4 + k] }
+                }
+            }
         }
         return out
     }

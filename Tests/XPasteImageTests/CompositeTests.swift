@@ -108,3 +108,18 @@ import Testing
         #expect(throws: ImageError.self) { try out.composite(patch, atX: 0, y: 0, mask: Mask(width: 2, height: 3)) }
     }
 }
+
+/// Moving alpha between images and masks.
+@Suite struct AlphaChannelTests {
+    @Test func alphaRoundTrip() throws {
+        let rgb = try Image(width: 2, height: 2, format: .rgb8, stride: 7,
+                            pixels: [1, 2, 3, 4, 5, 6, 0, 7, 8, 9, 10, 11, 12, 0])
+        let alpha = try Mask(width: 2, height: 2, values: [0, 100, 200, 255])
+        let rgba = try rgb.withAlpha(alpha)
+        #expect(rgba.pixels == [1, 2, 3, 0, 4, 5, 6, 100, 7, 8, 9, 200, 10, 11, 12, 255])
+        #expect(rgba.alphaChannel() == alpha)
+        #expect(rgb.alphaChannel() == nil)
+        #expect(try rgba.withAlpha(Mask(width: 2, height: 2, value: 9)).alphaChannel()?.values == [9, 9, 9, 9])
+        #expect(throws: ImageError.self) { try rgb.withAlpha(Mask(width: 1, height: 2)) }
+    }
+}

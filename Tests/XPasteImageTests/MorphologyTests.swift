@@ -35,6 +35,7 @@ import Testing
         let elements: [(String, StructuringElement)] = [
             ("square", .square(radius: 1)), ("square", .square(radius: 3)), ("square", .square(radius: 25)),
             ("disk", .disk(radius: 1)), ("disk", .disk(radius: 2)), ("disk", .disk(radius: 5)), ("disk", .disk(radius: 30)),
+            ("disk", .disk(radius: 260)),  // 16-bit distance path
         ]
         let ops = ["erode", "dilate", "open", "close"]
         var jobs: [[String: Any]] = []

@@ -2,6 +2,11 @@ import Foundation
 
 // `xpaste-bench NAME [args…]`: each benchmark group registers one entry here.
 let groups: [String: ([String]) throws -> Void] = [
+    "bank": BankBench.run,
+    "codecs": CodecBench.run,
+    "inference": InferenceBench.run,
+    "maskgeom": MaskGeometryBench.run,
+    "raster": RasterBench.run,
     "lvis": LVISBench.run,
 ]
 

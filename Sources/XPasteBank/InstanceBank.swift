@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+
+/// The instance bank: categories, sources, cutouts and their decisions. SQLite (`SQLiteBank`) is
+/// the embedded implementation; the protocol is what a server-database driver would implement.
+///
+/// Every method is synchronous and safe to call from any thread; callers on the cooperative pool
+/// should hop to a thread of their own for large operations.
+public protocol InstanceBank: Sendable {
+    /// Where the bank logs.
+    var logger: Logger { get }
+
+    /// Runs `body` in one write transaction: all its writes commit together, or none do if it throws.
+    func write<T>(_ body: (any BankWriter) throws -> T) throws -> T
+
+    /// Every category, by id.
+    func categories() throws(BankError) -> [BankCategory]
+    /// The category with this id.
+    func category(id: Int64) throws(BankError) -> BankCategory?
+    /// The category with this name, its normalised form (`"Aerosol can"` → `aerosol_can`), or a
+    /// synonym.
+    func category(named name: String) throws(BankError) -> BankCategory?
+
+    /// The source with this id.
+    func source(id: Int64) throws(BankError) -> BankSource?
+    /// The kept bytes of a source image; nil when the bank recorded only its hash. A kept file that
+    /// is missing or altered throws `BankError.missingSourceFile`.
+    func sourceImage(id: Int64) throws(BankError) -> Data?
+
+    /// The instance with this id (metadata only).
+    func instance(id: Int64) throws(BankError) -> BankInstance?
+    /// One page of instances matching a filter, in a total order, resumable by cursor.
+    func browse(_ query: InstanceQuery) throws(BankError) -> InstancePage
+    /// How many instances match.
+    func count(_ filter: InstanceFilter) throws(BankError) -> Int
+    /// Instance counts by status for every category that has instances.
+    func categoryCounts() throws(BankError) -> [CategoryCounts]
+    /// Bank-wide totals.
+    func stats() throws(BankError) -> BankStats
+
+    /// The cutout PNG of an instance.
+    func cutout(of instanceId: Int64) throws(BankError) -> InstanceCutout
+    /// The cutout PNGs of several instances, in the order asked, read in one transaction.
+    func cutouts(of instanceIds: [Int64]) throws(BankError) -> [InstanceCutout]
+    /// Blob bytes by content address (cutouts, thumbnails, kept sources).
+    func blob(_ sha256: SHA256Digest) throws(BankError) -> Data?
+
+    /// A snapshot of the accepted instances for drawing samples without touching the bank again.
+    /// `categories` restricts the draw to those categories (X-Paste's `cats_random`).
+    func makeSampler(_ mode: SamplingMode, categories: Set<Int64>?) throws(BankError) -> InstanceSampler
+
+    /// Checks the file and every reference: SQLite's integrity check, foreign keys, kept source files;
+    /// with `full`, also re-hashes every blob and recounts the per-category counters.
+    func verify(full: Bool) throws(BankError) -> BankVerification
+}
+
+extension InstanceBank {
+    /// Adds categories in one transaction.
+    public func upsertCategories(_ categories: [BankCategory]) throws(BankError) {
+        try mapped { (writer: any BankWriter) throws(BankError) in try writer.upsertCategories(categories) }
+    }
+
+    /// Finds or creates a user category in one transaction.
+    public func userCategory(named name: String) throws(BankError) -> BankCategory {
+        try mapped { (writer: any BankWriter) throws(BankError) in try writer.userCategory(named: name) }
+    }
+
+    /// Records one source in its own transaction.
+    public func addSource(_ source: NewSource) throws(BankError) -> Insertion {
+        try mapped { (writer: any BankWriter) throws(BankError) in try writer.addSource(source) }
+    }
+
+    /// Records a batch of instances in one transaction (all or none).
+    public func addInstances(_ instances: [NewInstance]) throws(BankError) -> [Insertion] {
+        try mapped { (writer: any BankWriter) throws(BankError) in
+            var out: [Insertion] = []
+            out.reserveCapacity(instances.count)
+            for instance in instances { out.append(try writer.addInstance(instance)) }
+            return out
+        }
+    }
+
+    /// Sets the status of the selected instances in one transaction.
+    public func setStatus(
+        _ status: InstanceStatus, reason: String? = nil, decidedBy: Decider?, for selection: InstanceSelection
+    ) throws(BankError) -> Int {
+        try mapped { (writer: any BankWriter) throws(BankError) in try writer.setStatus(status, reason: reason, decidedBy: decidedBy, for: selection) }
+    }
+
+    /// Deletes the selected instances (and orphaned blobs) in one transaction.
+    public func deleteInstances(_ selection: InstanceSelection) throws(BankError) -> DeletionSummary {
+        try mapped { (writer: any BankWriter) throws(BankError) in try writer.deleteInstances(selection) }
+    }
+
+    /// A sampler over every category with accepted instances.
+    public func makeSampler(_ mode: SamplingMode) throws(BankError) -> InstanceSampler {
+        try makeSampler(mode, categories: nil)
+    }
+
+    private func mapped<T>(_ body: (any BankWriter) throws(BankError) -> T) throws(BankError) -> T {
+        do {
+            return try write { writer in try body(writer) }
+        } catch {
+            throw BankErrorMapping.map(error)
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The instance bank in one SQLite file (WAL mode, through a GRDB `DatabasePool`): many readers,
+/// one writer, readers never blocked by the writer. Large kept source images live in
+/// `<file>.sources/` next to it.
+public final class SQLiteBank: InstanceBank {
+    /// The bank file.
+    public let url: URL
+    /// Where the bank logs.
+    public let logger: Logger
+    /// How it was opened.
+    public let configuration: BankConfiguration
+
+    let pool: DatabasePool
+    let files: SourceFileStore
+    let faults: BankFaultInjector?
+
+    /// Schema version this build reads and writes.
+    public static var schemaVersion: Int { BankSchema.currentVersion }
+
+    /// Opens (and migrates) the bank at `url`, creating it when missing and allowed.
+    ///
+    /// Refuses, with a typed error and without touching the file: a file that is not SQLite
+    /// (`.notSQLite`), another program's SQLite database (`.notABank`), a damaged one (`.corrupt`),
+    /// and a bank written by a newer xpaste (`.newerVersion`).
+    public convenience init(url: URL, configuration: BankConfiguration = .init(), logger: Logger) throws(BankError) {
+        try self.init(url: url, configuration: configuration, logger: logger, laterMigrations: [], faults: nil)
+    }
+
+    /// Test seam: migrations appended after this build's (to play a newer release) and failure
+    /// injection.
+    init(
+        url: URL, configuration: BankConfiguration, logger: Logger, laterMigrations: [BankSchema.SQLMigration],
+        faults: BankFaultInjector?
+    ) throws(BankError) {
+        let migrator = BankSchema.migrator(appending: laterMigrations)
+        self.url = url
+        self.logger = logger
+        self.configuration = configuration
+        self.files = SourceFileStore(bankURL: url)
+        self.faults = faults
+        let knownVersion = migrator.migrations.count
+
+        let found = try Self.probe(url)
+        switch found {
+        case .absent:
+            guard configuration.createIfMissing else { throw BankError.notFound(url.path) }
+            logger.info("creating bank", metadata: ["path": "\(url.path)"])
+        case .empty:
+            logger.info("initialising empty file as a bank", metadata: ["path": "\(url.path)"])
+        case .bank(let version):
+            if version > knownVersion {
+                throw BankError.newerVersion(
+                    "\(url.path) has schema version \(version); this xpaste knows versions up to \(knownVersion)")
+            }
+        }
+
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(configuration.busyTimeoutSeconds)
+        config.maximumReaderCount = max(1, configuration.maximumReaders)
+        config.label = "xpaste-bank"
+        let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            // 32 MiB of page cache per connection (SQLite's default is 2 MiB): browse pages and
+            // index inserts on a million-row bank touch more pages than that.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+        }
+        do {
+            pool = try DatabasePool(path: url.path, configuration: config)
+        } catch {
+            throw Self.openError(error, path: url.path)
+        }
+        do {
+            let (superseded, applied) = try pool.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.appliedIdentifiers(db))
+            }
+            if superseded {
+                let unknown = applied.subtracting(migrator.migrations).sorted()
+                throw BankError.newerVersion("\(url.path) has migrations this xpaste does not know: \(unknown.joined(separator: ", "))")
+            }
+            let pending = migrator.migrations.filter { !applied.contains($0) }
+            if !pending.isEmpty {
+                logger.info("migrating bank", metadata: ["path": "\(url.path)", "migrations": "\(pending.joined(separator: ","))"])
+                try migrator.migrate(pool)
+            }
+        } catch {
+            try? pool.close()
+            throw Self.openError(error, path: url.path)
+        }
+    }
+
+    /// Checkpoints the write-ahead log into the bank file and closes every connection; later calls
+    /// fail. (GRDB closes the writer before its read-only readers, so SQLite's own checkpoint on last
+    /// close never runs; without this the file alone would lack the latest commits.)
+    public func close() throws(BankError) {
+        try BankErrorMapping.run {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try pool.close()
+        }
+    }
+
+    public func write<T>(_ body: (any BankWriter) throws -> T) throws -> T {
+        try pool.write { db in
+            let writer = SQLiteBankWriter(db: db, configuration: configuration, files: files, faults: faults)
+            return try body(writer)
+        }
+    }
+
+    /// One integer from a read-only query: diagnostics and tests that look at what is really stored.
+    func scalar(_ sql: String) throws(BankError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    }
+
+    /// Runs `body` in a read transaction (a consistent snapshot), mapping errors.
+    func read<T>(_ body: (Database) throws -> T) throws(BankError) -> T {
+        try BankErrorMapping.run { try pool.read(body) }
+    }
+
+    // MARK: Opening
+
+    enum ProbeResult: Equatable {
+        case absent
+        case empty
+        case bank(version: Int)
+    }
+
+    private static let sqliteMagic = Array("SQLite format 3\0".utf8)
+
+    /// Looks at an existing file before GRDB touches it: opening a foreign database as a pool would
+    /// switch it to WAL mode, which must not happen to someone else's file.
+    static func probe(_ url: URL) throws(BankError) -> ProbeResult {
+        let path = url.path
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { return .absent }
+        guard !isDirectory.boolValue else { throw BankError.notSQLite("\(path) is a directory") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw BankError.io("cannot read \(path)") }
+        let header = (try? handle.read(upToCount: 100)) ?? Data()
+        try? handle.close()
+        if header.isEmpty { return .empty }
+        guard header.count == 100, Array(header.prefix(16)) == sqliteMagic else {
+            throw BankError.notSQLite("\(path) does not start with the SQLite header")
+        }
+        do {
+            var config = Configuration()
+            config.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            return try queue.read { db throws -> ProbeResult in
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                let applicationId = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                if applicationId == BankSchema.applicationId { return .bank(version: version) }
+                if tables == 0 && applicationId == 0 { return .empty }
+                let what = applicationId == 0 ? "\(tables) schema objects, no application id" : String(format: "application id 0x%08X", applicationId)
+                throw BankError.notABank("\(path) is an SQLite database of another program (\(what))")
+            }
+        } catch {
+            throw openError(error, path: path)
+        }
+    }
+
+    private static func openError(_ error: any Error, path: String) -> BankError {
+        switch BankErrorMapping.map(error) {
+        case .notSQLite(let m): .notSQLite("\(path): \(m)")
+        case .corrupt(let m): .corrupt("\(path): \(m)")
+        case let other: other
+        }
+    }
+}

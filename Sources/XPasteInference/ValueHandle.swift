@@ -1,0 +1,78 @@
+internal import COnnxRuntime
+import Foundation
+
+/// Owns one `OrtValue` tensor and releases it exactly once.
+final class ValueHandle {
+    let environment: InferenceEnvironment
+    let handle: OpaquePointer
+
+    /// Takes ownership of a value ONNX Runtime returned.
+    init(adopting handle: OpaquePointer, environment: InferenceEnvironment) {
+        self.environment = environment
+        self.handle = handle
+        environment.counts.opened()
+    }
+
+    /// Copies `tensor` into a new value allocated by ONNX Runtime's CPU allocator, so the value
+    /// owns its memory and nothing Swift holds has to stay pinned while it lives.
+    convenience init(tensor: Tensor, environment: InferenceEnvironment) throws(InferenceError) {
+        let runtime = environment.runtime
+        let allocator = try runtime.defaultAllocator()
+        let shape = tensor.shape.map(Int64.init)
+        var value: OpaquePointer?
+        try runtime.check(
+            xo_CreateTensorAsOrtValue(runtime.api, allocator, shape, shape.count, tensor.elementType.rawValue, &value),
+            "CreateTensorAsOrtValue")
+        guard let value else {
+            throw .runtimeFailure(operation: "CreateTensorAsOrtValue", ortCode: 1, message: "no value returned")
+        }
+        self.init(adopting: value, environment: environment)
+        guard !tensor.bytes.isEmpty else { return }
+        var data: UnsafeMutableRawPointer?
+        try runtime.check(xo_GetTensorMutableData(runtime.api, value, &data), "GetTensorMutableData")
+        guard let data else { throw .runtimeFailure(operation: "GetTensorMutableData", ortCode: 1, message: "no data") }
+        tensor.bytes.withUnsafeBytes { data.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+    }
+
+    deinit {
+        xo_ReleaseValue(environment.runtime.api, handle)
+        environment.counts.released()
+    }
+
+    /// Copies the value out into a `Tensor`.
+    func tensor() throws(InferenceError) -> Tensor {
+        let runtime = environment.runtime
+        var info: OpaquePointer?
+        try runtime.check(xo_GetTensorTypeAndShape(runtime.api, handle, &info), "GetTensorTypeAndShape")
+        guard let info else { throw .unsupportedElementType("the value is not a tensor") }
+        defer { xo_ReleaseTensorTypeAndShapeInfo(runtime.api, info) }
+        let (type, shape) = try TensorShapeReader.read(info, runtime: runtime)
+        guard let elementType = TensorElementType(rawValue: type), let size = elementType.byteSize else {
+            throw .unsupportedElementType("output element type \(type)")
+        }
+        let dims = shape.map { Int($0) }
+        guard dims.allSatisfy({ $0 >= 0 }) else { throw .invalidInput("output has unresolved shape \(dims)") }
+        let byteCount = dims.reduce(1, *) * size
+        var bytes = [UInt8](repeating: 0, count: byteCount)
+        if byteCount > 0 {
+            var data: UnsafeMutableRawPointer?
+            try runtime.check(xo_GetTensorMutableData(runtime.api, handle, &data), "GetTensorMutableData")
+            guard let data else { throw .runtimeFailure(operation: "GetTensorMutableData", ortCode: 1, message: "no data") }
+            bytes.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: data, byteCount: byteCount) }
+        }
+        return try Tensor(elementType: elementType, shape: dims, bytes: bytes)
+    }
+}
+
+/// Reads element type and dimensions from an `OrtTensorTypeAndShapeInfo`.
+enum TensorShapeReader {
+    static func read(_ info: OpaquePointer, runtime: OnnxRuntime) throws(InferenceError) -> (Int32, [Int64]) {
+        var type: Int32 = 0
+        try runtime.check(xo_GetTensorElementType(runtime.api, info, &type), "GetTensorElementType")
+        var rank = 0
+        try runtime.check(xo_GetDimensionsCount(runtime.api, info, &rank), "GetDimensionsCount")
+        var dims = [Int64](repeating: 0, count: rank)
+        if rank > 0 { try runtime.check(xo_GetDimensions(runtime.api, info, &dims, rank), "GetDimensions") }
+        return (type, dims)
+    }
+}

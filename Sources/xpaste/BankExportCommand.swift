@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import XPasteBank
+
+/// `xpaste bank export`: accepted cutouts as an X-Paste instance pool and a folder per category.
+struct BankExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export cutouts as an X-Paste instance pool (pool.json) and a folder per category.",
+        discussion: """
+            Writes OUT/pool.json (load it with X-Paste's INPUT.INST_POOL_PATH), OUT/images/<category>/<id>.png, \
+            OUT/categories.json and OUT/instances.jsonl (scores and provenance, read back by `bank import --folder`). \
+            Exports accepted instances unless --status says otherwise.
+            """)
+
+    @OptionGroup var location: BankLocationOptions
+    @OptionGroup var filters: BankFilterOptions
+
+    @Argument(help: "Output folder (created if missing).")
+    var out: String
+
+    func run() throws {
+        let bank = try location.open(create: false)
+        defer { try? bank.close() }
+        let filter = try filters.filter(bank, defaultStatuses: [.accepted])
+        let exporter = BankExporter(bank: bank, logger: location.logger)
+        let summary = try BankCLI.run { try exporter.export(to: URL(fileURLWithPath: out), filter: filter) }
+        print("exported \(summary.instances) cutouts in \(summary.categories) categories to \(summary.folder.path)")
+        print("X-Paste pool: \(summary.poolFile.path) (\(summary.pooledInstances) cutouts in LVIS categories)")
+    }
+}
