@@ -17,6 +17,7 @@ struct XPasteCommand: AsyncParsableCommand {
             ModelsCommand.self,
             BankCommand.self,
             CompositeCommand.self,
+            LVISStatsCommand.self,
         ]
     )
 }

@@ -8,6 +8,7 @@ let groups: [String: ([String]) throws -> Void] = [
     "inference": InferenceBench.run,
     "maskgeom": MaskGeometryBench.run,
     "raster": RasterBench.run,
+    "lvis": LVISBench.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
