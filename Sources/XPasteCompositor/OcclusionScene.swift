@@ -6,6 +6,21 @@ import XPasteImage
 /// every earlier object (background annotations included), each touched object's box is
 /// recomputed from what remains, and the occlusion rule decides whether it stays. Finally objects
 /// under the minimum area are dropped.
+///
+/// The rule, as mmdetection's `CopyPaste` and X-Paste write it: `valid = all(|new_box − old_box|
+/// ≤ bbox_occluded_thr) | (mask.sum() > mask_occluded_thr)` — an object is dropped unless every
+/// side of its box moved at most 10 px or more than 300 of its pixels remain. Semantics kept, and
+/// where this differs from the Python code:
+/// - X-Paste pastes one instance per `_copy_paste` call, so `old_box` is the box after the
+///   previous paste (mmdetection pastes all objects of its one source image in a single step, so
+///   there it is the annotation's box). Kept: the comparison is per paste.
+/// - X-Paste's first comparison uses the background annotation's `bbox` field; here every box is
+///   the tight box of the rasterised mask (X-Paste's `get_bboxes`), so the rule measures what
+///   occlusion moved and not how the annotator's box differs from the polygon.
+/// - X-Paste re-evaluates every object on every paste; here an object that loses no pixel is left
+///   alone (re-evaluating it could only drop it for the reason above).
+/// - An object with no pixel left is always dropped (X-Paste keeps one whose old box lay within
+///   10 px of [0, 0, 0, 0], the box `get_bboxes` gives an empty mask).
 public struct OcclusionScene: Sendable {
     /// An object that left the scene.
     public struct Removal: Sendable, Hashable {
