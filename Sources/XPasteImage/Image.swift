@@ -37,12 +37,15 @@ public struct Image: Sendable, Hashable {
 
     /// Wraps existing pixel bytes; throws when the buffer is too small for the geometry.
     public init(width: Int, height: Int, format: PixelFormat, stride: Int? = nil, pixels: [UInt8]) throws(ImageError) {
-        let rowBytes = width * format.channels
+        guard width >= 0, height >= 0 else {
+            throw ImageError.invalidGeometry("image size \(width)×\(height) is negative")
+        }
+        let rowBytes = try PlaneSize.product(width, format.channels, what: "a row of \(width) \(format) pixels")
         let stride = stride ?? rowBytes
-        guard width >= 0, height >= 0, stride >= rowBytes else {
+        guard stride >= rowBytes else {
             throw ImageError.invalidGeometry("width \(width), height \(height), stride \(stride)")
         }
-        guard pixels.count >= stride * height else {
+        guard pixels.count >= (try PlaneSize.product(stride, height, what: "stride \(stride) × height \(height)")) else {
             throw ImageError.invalidGeometry("buffer of \(pixels.count) bytes is smaller than stride \(stride) × height \(height)")
         }
         self.width = width

@@ -20,8 +20,12 @@ public struct Mask: Sendable, Hashable {
 
     /// Wraps existing values; throws when the count does not match the geometry.
     public init(width: Int, height: Int, values: [UInt8]) throws(ImageError) {
-        guard width >= 0, height >= 0, values.count == width * height else {
-            throw ImageError.invalidGeometry("mask \(width)×\(height) needs \(width * height) values, got \(values.count)")
+        guard width >= 0, height >= 0 else {
+            throw ImageError.invalidGeometry("mask size \(width)×\(height) is negative")
+        }
+        let count = try PlaneSize.product(width, height, what: "a \(width)×\(height) mask")
+        guard values.count == count else {
+            throw ImageError.invalidGeometry("mask \(width)×\(height) needs \(count) values, got \(values.count)")
         }
         self.width = width
         self.height = height
@@ -68,8 +72,12 @@ public struct BinaryMask: Sendable, Hashable {
 
     /// Wraps existing bits; any non-zero byte counts as foreground and is stored as 1.
     public init(width: Int, height: Int, bits: [UInt8]) throws(ImageError) {
-        guard width >= 0, height >= 0, bits.count == width * height else {
-            throw ImageError.invalidGeometry("mask \(width)×\(height) needs \(width * height) values, got \(bits.count)")
+        guard width >= 0, height >= 0 else {
+            throw ImageError.invalidGeometry("mask size \(width)×\(height) is negative")
+        }
+        let count = try PlaneSize.product(width, height, what: "a \(width)×\(height) mask")
+        guard bits.count == count else {
+            throw ImageError.invalidGeometry("mask \(width)×\(height) needs \(count) values, got \(bits.count)")
         }
         self.width = width
         self.height = height

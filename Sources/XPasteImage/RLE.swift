@@ -20,10 +20,12 @@ public struct RLE: Sendable, Hashable {
         guard height >= 0, width >= 0 else {
             throw ImageError.invalidGeometry("RLE size \(height)×\(width) is negative")
         }
+        let pixels = try PlaneSize.product(height, width, what: "a \(height)×\(width) RLE")
+        // Each count is below 2³², so the sum cannot overflow before 2³¹ of them, far beyond memory.
         var total = 0
         for c in counts { total += Int(c) }
-        guard total == height * width else {
-            throw ImageError.invalidGeometry("RLE counts add up to \(total), but a \(height)×\(width) mask has \(height * width) pixels")
+        guard total == pixels else {
+            throw ImageError.invalidGeometry("RLE counts add up to \(total), but a \(height)×\(width) mask has \(pixels) pixels")
         }
         self.init(unchecked: height, width: width, counts: counts)
     }
