@@ -19,7 +19,7 @@ public enum PolygonRasterizer {
         guard ring.count % 2 == 0, ring.count >= 6 else {
             throw ImageError.invalidGeometry("a polygon ring needs an even number of at least 6 coordinates, got \(ring.count)")
         }
-        try checkRasterSize(height: h, width: w)
+        _ = try RLE.checkedPixelCount(height: h, width: w)
         for v in ring where !(v.isFinite && abs(v) <= coordinateLimit) {
             throw ImageError.invalidGeometry("polygon coordinate \(v) is not finite or exceeds ±\(coordinateLimit)")
         }
@@ -106,16 +106,6 @@ public enum PolygonRasterizer {
         }
         return counts
     }
-
-    /// Throws unless a `height × width` raster is non-negative and its pixel count fits COCO's
-    /// 32-bit RLE counts (image sizes come from annotation files, which may be hostile).
-    static func checkRasterSize(height: Int, width: Int) throws(ImageError) {
-        guard height >= 0, width >= 0 else { throw ImageError.invalidGeometry("raster size \(height)×\(width) is negative") }
-        let (n, overflow) = height.multipliedReportingOverflow(by: width)
-        guard !overflow, n <= Int(UInt32.max) else {
-            throw ImageError.tooLarge("a \(height)×\(width) raster has more pixels than COCO's 32-bit RLE counts hold")
-        }
-    }
 }
 
 extension RLE {
@@ -129,7 +119,7 @@ extension RLE {
     /// `annToRLE` does (`frPyObjects` then `merge`). No rings give an empty mask.
     public init(polygons rings: [[Double]], height: Int, width: Int) throws(ImageError) {
         guard !rings.isEmpty else {
-            try PolygonRasterizer.checkRasterSize(height: height, width: width)
+            _ = try RLE.checkedPixelCount(height: height, width: width)
             self.init(emptyHeight: height, width: width)
             return
         }

@@ -25,18 +25,22 @@ import Testing
     }
 
     @Test func rleWithOverflowingSizeIsTooLarge() throws {
-        #expect(throws: ImageError.tooLarge("a \(Self.huge)×\(Self.huge) RLE overflows the address space")) {
+        #expect(throws: ImageError.tooLarge("a \(Self.huge)×\(Self.huge) mask has more pixels than COCO's 32-bit RLE counts hold")) {
             _ = try RLE(height: Self.huge, width: Self.huge, counts: [0])
+        }
+        // Counts that add up but describe more pixels than COCO's format holds (a 10 GB decode).
+        #expect(throws: ImageError.tooLarge("a 100000×100000 mask has more pixels than COCO's 32-bit RLE counts hold")) {
+            _ = try RLE(height: 100_000, width: 100_000, counts: [UInt32.max, UInt32.max, 1_410_065_410])
         }
         #expect(throws: ImageError.self) { _ = try RLE(height: Self.huge, width: 3, compressedCounts: "0") }
     }
 
     @Test func polygonOnRasterBeyond32BitCountsIsTooLarge() throws {
         let ring: [Double] = [0, 0, 10, 0, 10, 10]
-        let error = ImageError.tooLarge("a 100000×100000 raster has more pixels than COCO's 32-bit RLE counts hold")
+        let error = ImageError.tooLarge("a 100000×100000 mask has more pixels than COCO's 32-bit RLE counts hold")
         #expect(throws: error) { _ = try RLE(polygon: ring, height: 100_000, width: 100_000) }
         #expect(throws: error) { _ = try RLE(polygons: [], height: 100_000, width: 100_000) }
-        #expect(throws: ImageError.tooLarge("a \(Self.huge)×\(Self.huge) raster has more pixels than COCO's 32-bit RLE counts hold")) {
+        #expect(throws: ImageError.tooLarge("a \(Self.huge)×\(Self.huge) mask has more pixels than COCO's 32-bit RLE counts hold")) {
             _ = try RLE(polygons: [ring], height: Self.huge, width: Self.huge)
         }
         // The largest raster COCO counts can describe is still accepted.
