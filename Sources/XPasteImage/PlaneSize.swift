@@ -23,4 +23,16 @@ enum PlaneSize {
         }
         return result
     }
+
+    /// Throws unless a `width × height` mask is non-negative, its area fits `Int`, and
+    /// `valueCount` is that area.
+    static func checkMask(width: Int, height: Int, valueCount: Int) throws(ImageError) {
+        guard width >= 0, height >= 0 else {
+            throw .invalidGeometry("mask size \(width)×\(height) is negative")
+        }
+        let count = try product(width, height, what: "a \(width)×\(height) mask")
+        guard valueCount == count else {
+            throw .invalidGeometry("mask \(width)×\(height) needs \(count) values, got \(valueCount)")
+        }
+    }
 }
