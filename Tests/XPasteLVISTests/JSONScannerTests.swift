@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import XPasteLVIS
+import XPasteTestSupport
 
 @Suite struct JSONScannerTests {
     /// Scans `text` through a file read in `chunk`-byte pieces, so tokens straddle refills.
