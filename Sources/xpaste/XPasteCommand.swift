@@ -18,6 +18,8 @@ struct XPasteCommand: AsyncParsableCommand {
             BankCommand.self,
             ExtractCommand.self,
             FilterCommand.self,
+            CompositeCommand.self,
+            LVISStatsCommand.self,
         ]
     )
 }
