@@ -174,7 +174,10 @@ enum BankSchema {
             """)
         for prefix in browsePrefixes {
             for column in browseSortColumns {
-                let columns = (prefix.columns + [column, "id"]).joined(separator: ", ")
+                // Indices without category_id in front carry it after the id: a browse over many
+                // categories walks them in sort order and checks the category from the index alone.
+                let tail = prefix.columns.contains("category_id") ? [] : ["category_id"]
+                let columns = (prefix.columns + [column, "id"] + tail).joined(separator: ", ")
                 try db.execute(sql: "CREATE INDEX instance_browse_\(prefix.name)_\(column) ON instance(\(columns))")
             }
         }

@@ -69,6 +69,25 @@ public struct InstanceSampler: Sendable {
         return offsets[k + 1] - offsets[k]
     }
 
+    /// The accepted instance ids of `categoryId` in the snapshot, ascending (empty when it has none):
+    /// what a caller needs to list or iterate a category's pool.
+    public func instanceIds(of categoryId: Int64) -> ArraySlice<Int64> {
+        guard let k = index(of: categoryId) else { return [] }
+        return instanceIds[offsets[k]..<offsets[k + 1]]
+    }
+
+    /// SHA-256 over the snapshot's categories and instance ids: equal digests mean the same drawable
+    /// pool, so a run can record which state of the bank it sampled from.
+    public var digest: SHA256Digest {
+        var hasher = SHA256()
+        for (k, category) in categoryIds.enumerated() {
+            withUnsafeBytes(of: category.littleEndian) { hasher.update($0) }
+            withUnsafeBytes(of: Int64(offsets[k + 1] - offsets[k]).littleEndian) { hasher.update($0) }
+            instanceIds[offsets[k]..<offsets[k + 1]].withUnsafeBytes { hasher.update($0) }
+        }
+        return hasher.finalize()
+    }
+
     /// The probability that a draw picks `categoryId`.
     public func probability(ofCategory categoryId: Int64) -> Double {
         guard let k = index(of: categoryId) else { return 0 }

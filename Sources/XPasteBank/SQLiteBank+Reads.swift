@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteBank {
+    /// Every category, by id.
     public func categories() throws(BankError) -> [BankCategory] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT \(SQLiteBankRows.categoryColumns) FROM category ORDER BY id")
@@ -9,6 +10,7 @@ extension SQLiteBank {
         }
     }
 
+    /// The category with this id.
     public func category(id: Int64) throws(BankError) -> BankCategory? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT \(SQLiteBankRows.categoryColumns) FROM category WHERE id = ?", arguments: [id])
@@ -16,10 +18,12 @@ extension SQLiteBank {
         }
     }
 
+    /// The category with this name, normalised name or synonym.
     public func category(named name: String) throws(BankError) -> BankCategory? {
         try read { db in try SQLiteBankRows.category(named: name, db) }
     }
 
+    /// The source with this id.
     public func source(id: Int64) throws(BankError) -> BankSource? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT \(SQLiteBankRows.sourceColumns) FROM source WHERE id = ?", arguments: [id])
@@ -27,6 +31,8 @@ extension SQLiteBank {
         }
     }
 
+    /// The kept bytes of a source image (nil when only its hash was recorded); a missing or altered
+    /// kept file throws `BankError.missingSourceFile` and is logged.
     public func sourceImage(id: Int64) throws(BankError) -> Data? {
         let found = try read { db -> (SourceStorage, SHA256Digest, Data?)? in
             guard let row = try Row.fetchOne(
@@ -54,6 +60,7 @@ extension SQLiteBank {
         }
     }
 
+    /// The instance with this id (metadata only).
     public func instance(id: Int64) throws(BankError) -> BankInstance? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT \(InstanceSQL.columns) FROM \(InstanceSQL.tables) WHERE i.id = ?", arguments: [id])
@@ -61,6 +68,7 @@ extension SQLiteBank {
         }
     }
 
+    /// One page of instances in a total order (sort key, then id), resumable by cursor.
     public func browse(_ query: InstanceQuery) throws(BankError) -> InstancePage {
         guard (1...InstanceQuery.maximumLimit).contains(query.limit) else {
             throw BankError.invalidArgument("page size \(query.limit) is outside 1…\(InstanceQuery.maximumLimit)")
@@ -103,16 +111,21 @@ extension SQLiteBank {
             arguments += [cursor.s, cursor.i]
         }
         arguments += [query.limit + 1]
-        var tables = InstanceSQL.tables
+        let whereSQL = terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND ")
+        let orderSQL = "ORDER BY \(column) \(direction), i.id \(direction)"
+        let sql: String
         if plan == .byCategory {
+            // Pick the page's ids from the category index alone (it holds category, status, sort key
+            // and id), sorting only those small entries; then read the full rows of just that page.
             let index = "instance_browse_category_status_\(InstanceSQL.sortColumn(order.key))"
-            tables = tables.replacingOccurrences(of: "instance i ", with: "instance i INDEXED BY \(index) ")
+            sql = """
+                SELECT \(InstanceSQL.columns) FROM \(InstanceSQL.tables)
+                WHERE i.id IN (SELECT i.id FROM instance i INDEXED BY \(index) \(whereSQL) \(orderSQL) LIMIT ?)
+                \(orderSQL)
+                """
+        } else {
+            sql = "SELECT \(InstanceSQL.columns) FROM \(InstanceSQL.tables) \(whereSQL) \(orderSQL) LIMIT ?"
         }
-        let sql = """
-            SELECT \(InstanceSQL.columns) FROM \(tables)
-            \(terms.isEmpty ? "" : "WHERE " + terms.joined(separator: " AND "))
-            ORDER BY \(column) \(direction), i.id \(direction) LIMIT ?
-            """
         return (sql, arguments)
     }
 
@@ -158,6 +171,7 @@ extension SQLiteBank {
         }
     }
 
+    /// How many instances match; category/status-only filters are answered from the kept counters.
     public func count(_ filter: InstanceFilter) throws(BankError) -> Int {
         try read { db in
             guard let clause = try InstanceSQL.whereClause(filter, db) else { return 0 }
@@ -175,6 +189,7 @@ extension SQLiteBank {
         }
     }
 
+    /// Instance counts by status for every category with instances, by category id.
     public func categoryCounts() throws(BankError) -> [CategoryCounts] {
         try read { db in
             let rows = try Row.fetchAll(db, sql: """
@@ -197,6 +212,7 @@ extension SQLiteBank {
         }
     }
 
+    /// Bank-wide totals from kept counters and file sizes.
     public func stats() throws(BankError) -> BankStats {
         var stats = try read { db in
             let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
@@ -222,11 +238,13 @@ extension SQLiteBank {
         return stats
     }
 
+    /// The cutout PNG of an instance.
     public func cutout(of instanceId: Int64) throws(BankError) -> InstanceCutout {
         guard let cutout = try cutouts(of: [instanceId]).first else { throw BankError.unknownInstance(instanceId) }
         return cutout
     }
 
+    /// The cutout PNGs of several instances, in the order asked, in one read transaction.
     public func cutouts(of instanceIds: [Int64]) throws(BankError) -> [InstanceCutout] {
         try read { db in
             let statement = try db.cachedStatement(sql: """
@@ -242,10 +260,12 @@ extension SQLiteBank {
         }
     }
 
+    /// Blob bytes by content address.
     public func blob(_ sha256: SHA256Digest) throws(BankError) -> Data? {
         try read { db in try Data.fetchOne(db, sql: "SELECT data FROM blob WHERE sha256 = ?", arguments: [sha256.data]) }
     }
 
+    /// A snapshot of accepted instances per category (one indexed query per category), for O(1) draws.
     public func makeSampler(_ mode: SamplingMode, categories: Set<Int64>?) throws(BankError) -> InstanceSampler {
         let (pools, frequencies) = try read { db in
             var ids = try Int64.fetchAll(db, sql: "SELECT category_id FROM category_count WHERE status = 'accepted' AND n > 0")
@@ -267,6 +287,8 @@ extension SQLiteBank {
         return sampler
     }
 
+    /// Integrity check, foreign keys and kept source files; with `full` also every blob's hash and
+    /// the kept counters.
     public func verify(full: Bool) throws(BankError) -> BankVerification {
         let result = try read { db in
             let integrity = try String.fetchAll(db, sql: full ? "PRAGMA integrity_check" : "PRAGMA quick_check")

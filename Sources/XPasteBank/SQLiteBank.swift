@@ -64,6 +64,9 @@ public final class SQLiteBank: InstanceBank {
         config.label = "xpaste-bank"
         let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
         config.prepareDatabase { db in
+            // 16 KiB pages for new files (a no-op on existing ones): a 100 KB cutout spans 7 overflow
+            // pages instead of 25, which makes blob writes about a fifth faster.
+            try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             // 32 MiB of page cache per connection (SQLite's default is 2 MiB): browse pages and
             // index inserts on a million-row bank touch more pages than that.
@@ -103,6 +106,8 @@ public final class SQLiteBank: InstanceBank {
         }
     }
 
+    /// Runs `body` in one write transaction (GRDB's writer queue: one writer at a time, readers
+    /// unaffected); everything it wrote commits together or, if it throws, not at all.
     public func write<T>(_ body: (any BankWriter) throws -> T) throws -> T {
         try pool.write { db in
             let writer = SQLiteBankWriter(db: db, configuration: configuration, files: files, faults: faults)
@@ -146,21 +151,25 @@ public final class SQLiteBank: InstanceBank {
             throw BankError.notSQLite("\(path) does not start with the SQLite header")
         }
         do {
-            var config = Configuration()
-            config.readonly = true
-            let queue = try DatabaseQueue(path: path, configuration: config)
-            defer { try? queue.close() }
-            return try queue.read { db throws -> ProbeResult in
-                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-                let applicationId = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                if applicationId == BankSchema.applicationId { return .bank(version: version) }
-                if tables == 0 && applicationId == 0 { return .empty }
-                let what = applicationId == 0 ? "\(tables) schema objects, no application id" : String(format: "application id 0x%08X", applicationId)
-                throw BankError.notABank("\(path) is an SQLite database of another program (\(what))")
-            }
+            return try probeSchema(path)
         } catch {
             throw openError(error, path: path)
+        }
+    }
+
+    private static func probeSchema(_ path: String) throws -> ProbeResult {
+        var config = Configuration()
+        config.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        defer { try? queue.close() }
+        return try queue.read { db throws -> ProbeResult in
+            let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+            let applicationId = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            if applicationId == BankSchema.applicationId { return .bank(version: version) }
+            if tables == 0 && applicationId == 0 { return .empty }
+            let what = applicationId == 0 ? "\(tables) schema objects, no application id" : String(format: "application id 0x%08X", applicationId)
+            throw BankError.notABank("\(path) is an SQLite database of another program (\(what))")
         }
     }
 

@@ -129,7 +129,14 @@ enum ChiSquare {
         // Pool order does not matter: the snapshot sorts ids.
         let shuffled = Self.pools().mapValues { $0.reversed() as [Int64] }
         var d = Xoshiro256StarStar(seed: 2024)
-        #expect(try InstanceSampler(pools: shuffled, mode: .classBalanced).draw(1000, using: &d) == first)
+        let again = try InstanceSampler(pools: shuffled, mode: .classBalanced)
+        #expect(again.draw(1000, using: &d) == first)
+        #expect(again.digest == sampler.digest)
+        #expect(Array(again.instanceIds(of: 3)) == Self.pools()[3]!.sorted())
+        #expect(again.instanceIds(of: 99).isEmpty)
+        var fewer = Self.pools()
+        fewer[3]!.removeLast()
+        #expect(try InstanceSampler(pools: fewer, mode: .classBalanced).digest != sampler.digest)
     }
 
     @Test func emptyPoolsAreATypedError() {
