@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "XPasteImage", targets: ["XPasteImage"]),
         .library(name: "XPasteLVIS", targets: ["XPasteLVIS"]),
         .library(name: "XPasteBank", targets: ["XPasteBank"]),
+        .library(name: "XPasteCompositor", targets: ["XPasteCompositor"]),
         .library(name: "XPasteInference", targets: ["XPasteInference"]),
     ],
     dependencies: [
@@ -47,11 +48,24 @@ let package = Package(
             name: "XPasteInference",
             dependencies: ["COnnxRuntime", "XPasteImage", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(
+            name: "XPasteCompositor",
+            dependencies: [
+                "XPasteImage", "XPasteLVIS", "XPasteBank",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Bank-facing stage code (extract, filter): Inference and Bank are siblings, so what needs
+        // both lives here.
+        .target(
+            name: "XPasteStages",
+            dependencies: ["XPasteInference", "XPasteBank", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "xpaste",
             dependencies: [
-                "XPasteImage", "XPasteLVIS", "XPasteBank",
-                "XPasteInference",
+                "XPasteImage", "XPasteLVIS", "XPasteBank", "XPasteCompositor",
+                "XPasteInference", "XPasteStages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,6 +84,11 @@ let package = Package(
             dependencies: ["XPasteInference", "XPasteTestSupport"],
             exclude: ["Reference"],
             resources: [.copy("Resources")]
+        ),
+        .testTarget(name: "XPasteCompositorTests", dependencies: ["XPasteCompositor", "XPasteTestSupport"], exclude: ["Reference"]),
+        .testTarget(
+            name: "XPasteStagesTests",
+            dependencies: ["XPasteStages", "XPasteTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "XPasteImage", package: "xpaste"),
                 .product(name: "XPasteLVIS", package: "xpaste"),
                 .product(name: "XPasteBank", package: "xpaste"),
+                .product(name: "XPasteCompositor", package: "xpaste"),
                 .product(name: "XPasteInference", package: "xpaste"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]

@@ -20,6 +20,9 @@ public protocol BankWriter {
     /// however many instances share them.
     func addInstance(_ instance: NewInstance) throws(BankError) -> Insertion
 
+    /// Sets (or clears) the CLIP score of an instance, as the filter does before deciding on it.
+    func setClipScore(_ score: Double?, forInstance id: Int64) throws(BankError)
+
     /// Sets the status of the selected instances; returns how many rows changed.
     func setStatus(
         _ status: InstanceStatus, reason: String?, decidedBy: Decider?, for selection: InstanceSelection

@@ -26,6 +26,12 @@ public protocol InstanceBank: Sendable {
     /// The kept bytes of a source image; nil when the bank recorded only its hash. A kept file that
     /// is missing or altered throws `BankError.missingSourceFile`.
     func sourceImage(id: Int64) throws(BankError) -> Data?
+    /// Sources with an id above `afterId`, in id order, at most `limit` (≤ 1000) of them, optionally
+    /// only those with `status`, of `kinds`, gathered for `categoryIds`: how a stage pages through
+    /// its work.
+    func sources(
+        status: SourceStatus?, kinds: [SourceKind]?, categoryIds: [Int64]?, afterId: Int64, limit: Int
+    ) throws(BankError) -> [BankSource]
 
     /// The instance with this id (metadata only).
     func instance(id: Int64) throws(BankError) -> BankInstance?

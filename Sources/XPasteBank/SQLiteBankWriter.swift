@@ -183,6 +183,12 @@ final class SQLiteBankWriter: BankWriter {
         return Insertion(id: db.lastInsertedRowID, inserted: true)
     }
 
+    func setClipScore(_ score: Double?, forInstance id: Int64) throws(BankError) {
+        try checkFinite(score, "CLIP score")
+        try run { try db.execute(sql: "UPDATE instance SET clip_score = ? WHERE id = ?", arguments: [score, id]) }
+        guard db.changesCount == 1 else { throw BankError.unknownInstance(id) }
+    }
+
     func setStatus(
         _ status: InstanceStatus, reason: String?, decidedBy: Decider?, for selection: InstanceSelection
     ) throws(BankError) -> Int {

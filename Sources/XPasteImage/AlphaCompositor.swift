@@ -89,7 +89,10 @@ extension Image {
         if let mask, mask.width != patch.width || mask.height != patch.height {
             throw ImageError.invalidGeometry("mask \(mask.width)×\(mask.height) does not match patch \(patch.width)×\(patch.height)")
         }
-        guard let region = bounds.intersection(PixelBox(x: x, y: y, width: patch.width, height: patch.height)) else {
+        // An offset at or past the far edge misses the image; ruling it out first keeps
+        // `x + patch.width` from overflowing for hostile offsets near `Int.max`.
+        guard x < width, y < height,
+              let region = bounds.intersection(PixelBox(x: x, y: y, width: patch.width, height: patch.height)) else {
             return nil
         }
         let sx = region.x - x, sy = region.y - y

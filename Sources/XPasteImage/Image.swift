@@ -1,14 +1,3 @@
-/// Pixel layouts that xpaste keeps in memory. Every layout is 8 bits per channel, interleaved.
-public enum PixelFormat: Int, Sendable, Hashable, Codable {
-    /// Red, green, blue; 3 bytes per pixel.
-    case rgb8 = 3
-    /// Red, green, blue, straight (not premultiplied) alpha; 4 bytes per pixel.
-    case rgba8 = 4
-
-    /// Bytes per pixel.
-    @inlinable public var channels: Int { rawValue }
-}
-
 /// An 8-bit interleaved image, row-major with an explicit row stride in bytes.
 ///
 /// Storage is a Swift array so images are value types that copy on write and cross concurrency
@@ -37,12 +26,15 @@ public struct Image: Sendable, Hashable {
 
     /// Wraps existing pixel bytes; throws when the buffer is too small for the geometry.
     public init(width: Int, height: Int, format: PixelFormat, stride: Int? = nil, pixels: [UInt8]) throws(ImageError) {
-        let rowBytes = width * format.channels
+        guard width >= 0, height >= 0 else {
+            throw ImageError.invalidGeometry("image size \(width)×\(height) is negative")
+        }
+        let rowBytes = try PlaneSize.product(width, format.channels, what: "a row of \(width) \(format) pixels")
         let stride = stride ?? rowBytes
-        guard width >= 0, height >= 0, stride >= rowBytes else {
+        guard stride >= rowBytes else {
             throw ImageError.invalidGeometry("width \(width), height \(height), stride \(stride)")
         }
-        guard pixels.count >= stride * height else {
+        guard pixels.count >= (try PlaneSize.product(stride, height, what: "stride \(stride) × height \(height)")) else {
             throw ImageError.invalidGeometry("buffer of \(pixels.count) bytes is smaller than stride \(stride) × height \(height)")
         }
         self.width = width

@@ -22,8 +22,8 @@ enum ImageResizer {
         case .nearest:
             return nearest(src, width: width, height: height, stride: stride, channels: channels,
                            toWidth: outWidth, height: outHeight)
-        case .bilinear, .bicubic:
-            let kernel: PillowKernel = filter == .bicubic ? .bicubic : .triangle
+        case .bilinear, .bicubic, .lanczos:
+            let kernel: PillowKernel = filter == .bicubic ? .bicubic : filter == .lanczos ? .lanczos : .triangle
             let h = outWidth == width ? nil : ResampleTable.pillow(inSize: width, outSize: outWidth, kernel: kernel)
             let v = outHeight == height ? nil : ResampleTable.pillow(inSize: height, outSize: outHeight, kernel: kernel)
             return separable(src, width: width, height: height, stride: stride, channels: channels,

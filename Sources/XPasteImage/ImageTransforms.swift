@@ -89,11 +89,16 @@ enum PlaneTransform {
         }
     }
 
-    /// Throws unless every margin is non-negative.
-    static func checkMargins(top: Int, left: Int, bottom: Int, right: Int) throws(ImageError) {
+    /// Throws unless every margin is non-negative and the padded plane's byte count fits `Int`.
+    static func checkMargins(
+        top: Int, left: Int, bottom: Int, right: Int, width: Int, height: Int, bytesPerPixel: Int
+    ) throws(ImageError) {
         guard top >= 0, left >= 0, bottom >= 0, right >= 0 else {
             throw ImageError.invalidArgument("padding must be non-negative, got top \(top), left \(left), bottom \(bottom), right \(right)")
         }
+        let what = "padding a \(width)×\(height) plane by top \(top), left \(left), bottom \(bottom), right \(right)"
+        _ = try PlaneSize.product(try PlaneSize.sum(width, left, right, what: what),
+                                  try PlaneSize.sum(height, top, bottom, what: what), bytesPerPixel, what: what)
     }
 
     /// torchvision's `CenterCrop` origin: ⌊(size − crop)/2⌉ with Python's round-half-to-even.
@@ -146,9 +151,10 @@ extension Image {
     /// The image surrounded by margins of a constant colour (`format.channels` components).
     ///
     /// - Throws: `ImageError.invalidArgument` for a negative margin or a colour with the wrong
-    ///   number of components.
+    ///   number of components, `.tooLarge` when the padded size overflows `Int`.
     public func padded(top: Int, left: Int, bottom: Int, right: Int, color: [UInt8]) throws(ImageError) -> Image {
-        try PlaneTransform.checkMargins(top: top, left: left, bottom: bottom, right: right)
+        try PlaneTransform.checkMargins(top: top, left: left, bottom: bottom, right: right,
+                                         width: width, height: height, bytesPerPixel: format.channels)
         guard color.count == format.channels else {
             throw ImageError.invalidArgument("pad colour has \(color.count) components, \(format) needs \(format.channels)")
         }
@@ -194,9 +200,11 @@ extension Mask {
 
     /// The mask surrounded by margins holding `value`.
     ///
-    /// - Throws: `ImageError.invalidArgument` for a negative margin.
+    /// - Throws: `ImageError.invalidArgument` for a negative margin, `.tooLarge` when the padded
+    ///   size overflows `Int`.
     public func padded(top: Int, left: Int, bottom: Int, right: Int, value: UInt8 = 0) throws(ImageError) -> Mask {
-        try PlaneTransform.checkMargins(top: top, left: left, bottom: bottom, right: right)
+        try PlaneTransform.checkMargins(top: top, left: left, bottom: bottom, right: right,
+                                         width: width, height: height, bytesPerPixel: 1)
         let out = PlaneTransform.pad(values, width: width, height: height, stride: width, fill: [value],
                                      top: top, left: left, bottom: bottom, right: right)
         return try Mask(width: width + left + right, height: height + top + bottom, values: out)
@@ -233,9 +241,11 @@ extension BinaryMask {
 
     /// The mask surrounded by margins of background (or foreground when `filled`).
     ///
-    /// - Throws: `ImageError.invalidArgument` for a negative margin.
+    /// - Throws: `ImageError.invalidArgument` for a negative margin, `.tooLarge` when the padded
+    ///   size overflows `Int`.
     public func padded(top: Int, left: Int, bottom: Int, right: Int, filled: Bool = false) throws(ImageError) -> BinaryMask {
-        try PlaneTransform.checkMargins(top: top, left: left, bottom: bottom, right: right)
+        try PlaneTransform.checkMargins(top: top, left: left, bottom: bottom, right: right,
+                                         width: width, height: height, bytesPerPixel: 1)
         var out = BinaryMask(width: width + left + right, height: height + top + bottom)
         out.bits = PlaneTransform.pad(bits, width: width, height: height, stride: width, fill: [filled ? 1 : 0],
                                       top: top, left: left, bottom: bottom, right: right)

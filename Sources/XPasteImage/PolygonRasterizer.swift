@@ -19,7 +19,7 @@ public enum PolygonRasterizer {
         guard ring.count % 2 == 0, ring.count >= 6 else {
             throw ImageError.invalidGeometry("a polygon ring needs an even number of at least 6 coordinates, got \(ring.count)")
         }
-        guard h >= 0, w >= 0 else { throw ImageError.invalidGeometry("raster size \(h)×\(w) is negative") }
+        _ = try RLE.checkedPixelCount(height: h, width: w)
         for v in ring where !(v.isFinite && abs(v) <= coordinateLimit) {
             throw ImageError.invalidGeometry("polygon coordinate \(v) is not finite or exceeds ±\(coordinateLimit)")
         }
@@ -119,7 +119,7 @@ extension RLE {
     /// `annToRLE` does (`frPyObjects` then `merge`). No rings give an empty mask.
     public init(polygons rings: [[Double]], height: Int, width: Int) throws(ImageError) {
         guard !rings.isEmpty else {
-            guard height >= 0, width >= 0 else { throw ImageError.invalidGeometry("raster size \(height)×\(width) is negative") }
+            _ = try RLE.checkedPixelCount(height: height, width: width)
             self.init(emptyHeight: height, width: width)
             return
         }

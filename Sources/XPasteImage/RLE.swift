@@ -15,17 +15,30 @@ public struct RLE: Sendable, Hashable {
     /// Alternating background/foreground run lengths in column-major order, background first.
     public let counts: [UInt32]
 
-    /// Wraps existing counts; throws unless they add up to `height × width`.
+    /// Wraps existing counts; throws unless they add up to `height × width`, which must fit
+    /// COCO's 32-bit counts (`.tooLarge` otherwise).
     public init(height: Int, width: Int, counts: [UInt32]) throws(ImageError) {
+        let pixels = try Self.checkedPixelCount(height: height, width: width)
+        // Each count is below 2³², so the sum cannot overflow before 2³¹ of them, far beyond memory.
+        var total = 0
+        for c in counts { total += Int(c) }
+        guard total == pixels else {
+            throw ImageError.invalidGeometry("RLE counts add up to \(total), but a \(height)×\(width) mask has \(pixels) pixels")
+        }
+        self.init(unchecked: height, width: width, counts: counts)
+    }
+
+    /// `height × width`, after checking that it is non-negative and fits COCO's 32-bit counts:
+    /// sizes come from annotation files, and a larger one would overflow or allocate gigabytes.
+    static func checkedPixelCount(height: Int, width: Int) throws(ImageError) -> Int {
         guard height >= 0, width >= 0 else {
             throw ImageError.invalidGeometry("RLE size \(height)×\(width) is negative")
         }
-        var total = 0
-        for c in counts { total += Int(c) }
-        guard total == height * width else {
-            throw ImageError.invalidGeometry("RLE counts add up to \(total), but a \(height)×\(width) mask has \(height * width) pixels")
+        let (n, overflow) = height.multipliedReportingOverflow(by: width)
+        guard !overflow, n <= Int(UInt32.max) else {
+            throw ImageError.tooLarge("a \(height)×\(width) mask has more pixels than COCO's 32-bit RLE counts hold")
         }
-        self.init(unchecked: height, width: width, counts: counts)
+        return n
     }
 
     /// Internal initialiser for counts the caller has already validated.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One axis of a separable resize: for each output index, the run of source indices it reads and
 /// their fixed-point weights.
 ///
@@ -104,6 +106,19 @@ struct PillowKernel: Sendable {
         if x < 1.0 { return ((a + 2.0) * x - (a + 3.0)) * x * x + 1 }
         if x < 2.0 { return (((x - 5) * x + 8) * x - 4) * a }
         return 0.0
+    }
+}
+
+extension PillowKernel {
+    /// Pillow's `lanczos_filter`: sinc(x)·sinc(x/3) on [−3, 3), with `sinc_filter`'s expression
+    /// order so the weights round like Pillow's.
+    static let lanczos = PillowKernel(support: 3.0) { x in
+        func sinc(_ x: Double) -> Double {
+            if x == 0.0 { return 1.0 }
+            let px = x * Double.pi
+            return sin(px) / px
+        }
+        return (-3.0 <= x && x < 3.0) ? sinc(x) * sinc(x / 3) : 0.0
     }
 }
 

@@ -12,6 +12,10 @@ public enum ResizeFilter: String, Sendable, Hashable, CaseIterable, Codable {
     /// Pillow's `Image.BICUBIC` (Keys cubic, a = −0.5), support 2 × the downscale factor, same
     /// fixed-point machinery as `bilinear`. What CLIP's preprocessing uses.
     case bicubic
+    /// Pillow's `Image.LANCZOS`: a 3-lobed windowed sinc, support 3 × the downscale factor, same
+    /// fixed-point machinery as `bilinear`. What rembg uses to resize images for its segmenters
+    /// and their masks back.
+    case lanczos
     /// Pixel-area averaging, OpenCV's `INTER_AREA`. When neither axis grows it equals
     /// `cv2.resize(…, interpolation=cv2.INTER_AREA)` bit for bit. When an axis grows, OpenCV switches
     /// to two-tap weights equal to the covered fraction of each output pixel (on both axes); we use

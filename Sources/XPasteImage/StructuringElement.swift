@@ -29,10 +29,12 @@ public enum StructuringElement: Sendable, Hashable {
     }
 
     /// The element as a (2r+1)² grid of 0/1, row-major (what OpenCV's `getStructuringElement`
-    /// returns); empty for a negative radius.
+    /// returns); empty for a radius that morphology refuses (negative or over 4096), which would
+    /// otherwise overflow or exhaust memory.
     public var grid: [UInt8] {
-        let r = radius, size = 2 * r + 1
-        guard r >= 0 else { return [] }
+        let r = radius
+        guard r >= 0, r <= Morphology.maximumRadius else { return [] }
+        let size = 2 * r + 1
         let widths = rowHalfWidths
         var cells = [UInt8](repeating: 0, count: size * size)
         for row in 0..<size {

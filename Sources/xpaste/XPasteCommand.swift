@@ -16,6 +16,10 @@ struct XPasteCommand: AsyncParsableCommand {
             DoctorCommand.self,
             ModelsCommand.self,
             BankCommand.self,
+            ExtractCommand.self,
+            FilterCommand.self,
+            CompositeCommand.self,
+            LVISStatsCommand.self,
         ]
     )
 }

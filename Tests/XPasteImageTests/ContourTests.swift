@@ -1,4 +1,5 @@
 import Testing
+import XPasteTestSupport
 @testable import XPasteImage
 
 @Suite struct ContourTests {
@@ -49,7 +50,7 @@ import Testing
     /// Tolerance 0 is exact on every structured and random case, using the rasteriser that
     /// PolygonTests proves identical to pycocotools.
     @Test func exactRingsRasteriseToTheFilledMask() throws {
-        var rng = SplitMix(seed: 5)
+        var rng = SplitMix64(seed: 5)
         for i in 0..<300 {
             let w = Int(rng.next() % 40) + 1, h = Int(rng.next() % 40) + 1
             let density = [5, 30, 50, 70, 95][i % 5]
@@ -58,18 +59,5 @@ import Testing
             let rings = mask.cocoPolygons()
             #expect(try RLE(polygons: rings, height: h, width: w).decode() == mask.holesFilled(), "case \(i)")
         }
-    }
-}
-
-/// A tiny deterministic generator for test masks.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

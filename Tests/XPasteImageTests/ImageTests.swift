@@ -9,8 +9,14 @@ import Testing
     }
 
     @Test func strideTooSmallIsRejected() {
-        #expect(throws: ImageError.self) {
+        #expect(throws: ImageError.invalidGeometry("width 4, height 1, stride 8")) {
             _ = try Image(width: 4, height: 1, format: .rgb8, stride: 8, pixels: [UInt8](repeating: 0, count: 12))
+        }
+        #expect(throws: ImageError.invalidGeometry("buffer of 11 bytes is smaller than stride 12 × height 1")) {
+            _ = try Image(width: 4, height: 1, format: .rgb8, pixels: [UInt8](repeating: 0, count: 11))
+        }
+        #expect(throws: ImageError.invalidGeometry("image size -1×1 is negative")) {
+            _ = try Image(width: -1, height: 1, format: .rgb8, pixels: [])
         }
     }
 

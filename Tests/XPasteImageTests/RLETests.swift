@@ -43,7 +43,7 @@ import XPasteTestSupport
     /// Merging many RLEs at once (an event sweep) equals folding pairwise merges, which
     /// `matchesPycocotools` checks against pycocotools.
     @Test func manyWayMergeEqualsPairwiseFold() throws {
-        var rng = SplitMix(seed: 17)
+        var rng = SplitMix64(seed: 17)
         for i in 0..<200 {
             let w = Int(rng.next() % 30) + 1, h = Int(rng.next() % 30) + 1
             let n = Int(rng.next() % 6) + 3

@@ -48,14 +48,14 @@ import Testing
         return worst
     }
 
-    @Test(arguments: [ResizeFilter.bicubic, .bilinear, .nearest])
+    @Test(arguments: [ResizeFilter.bicubic, .bilinear, .nearest, .lanczos])
     func rgbMatchesPillowExactly(filter: ResizeFilter) throws {
         let worst = try worstDifference(filter: filter, format: .rgb8, op: "pil",
                                         reference: ["mode": "RGB", "filter": filter.rawValue])
         #expect(worst == 0)
     }
 
-    @Test(arguments: [ResizeFilter.bicubic, .bilinear])
+    @Test(arguments: [ResizeFilter.bicubic, .bilinear, .lanczos])
     func rgbaMatchesPillowPremultipliedResize(filter: ResizeFilter) throws {
         let worst = try worstDifference(filter: filter, format: .rgba8, op: "pil",
                                         reference: ["mode": "RGBA", "filter": filter.rawValue])

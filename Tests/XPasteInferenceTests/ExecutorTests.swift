@@ -31,7 +31,9 @@ struct ExecutorTests {
                 group.addTask {
                     try await executor.perform { () throws(InferenceError) in
                         gauge.enter()
-                        Thread.sleep(forTimeInterval: 0.01)
+                        // Hold the slot until a second body is inside (or 5 s pass), so the
+                        // peak does not depend on how a loaded machine schedules threads.
+                        gauge.waitForCompany(deadline: Date().addingTimeInterval(5))
                         gauge.leave()
                     }
                 }
@@ -72,5 +74,16 @@ final class Gauge: @unchecked Sendable {
         lock.lock()
         current -= 1
         lock.unlock()
+    }
+
+    /// Blocks until at least two bodies have been inside at once, or the deadline passes.
+    func waitForCompany(deadline: Date) {
+        while Date() < deadline {
+            lock.lock()
+            let reached = peak >= 2
+            lock.unlock()
+            if reached { return }
+            Thread.sleep(forTimeInterval: 0.001)
+        }
     }
 }

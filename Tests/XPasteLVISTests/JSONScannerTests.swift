@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import XPasteLVIS
+import XPasteTestSupport
 
 @Suite struct JSONScannerTests {
     /// Scans `text` through a file read in `chunk`-byte pieces, so tokens straddle refills.
@@ -134,5 +135,25 @@ import Testing
         var out = JSONOutput()
         out.double(.nan)
         #expect(out.sawNonFinite)
+    }
+}
+
+@Suite struct JSONOutputNumberTests {
+    @Test func shortDecimalsMatchSwiftsShortestForm() {
+        var rng = SplitMix64(seed: 11)
+        var values: [Double] = [0.1, 0.2, 0.3, 358.63, 1e-4, 0.00015, 999_999_999.5, 123.456789, 0.5, -0.75, 2.675, 1.005]
+        for _ in 0..<20000 {
+            let k = Int.random(in: 1...7, using: &rng)
+            let m = Double(Int.random(in: -99_999_999...99_999_999, using: &rng))
+            values.append(m / pow(10, Double(k)))
+            values.append(Double.random(in: -1000...1000, using: &rng))
+        }
+        for v in values where v.rounded(.towardZero) != v {
+            var out = JSONOutput()
+            out.double(v)
+            let text = String(decoding: out.bytes, as: UTF8.self)
+            #expect(text == v.description, "\(v)")
+            #expect(Double(text) == v)
+        }
     }
 }

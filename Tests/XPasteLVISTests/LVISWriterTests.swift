@@ -209,6 +209,7 @@ struct LoaderView: Decodable {
     struct Masks: Decodable {
         var lvis: String
         var coco: String
+        var encoded: String
         var height: Int
         var width: Int
     }

@@ -4,9 +4,12 @@ import Foundation
 let groups: [String: ([String]) throws -> Void] = [
     "bank": BankBench.run,
     "codecs": CodecBench.run,
+    "extract": ExtractBench.run,
+    "compositor": CompositorBench.run,
     "inference": InferenceBench.run,
     "maskgeom": MaskGeometryBench.run,
     "raster": RasterBench.run,
+    "lvis": LVISBench.run,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

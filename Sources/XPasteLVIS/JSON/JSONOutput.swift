@@ -74,8 +74,44 @@ struct JSONOutput {
             }
             return
         }
+        if compactIntegers && shortDecimal(value) { return }
         var text = value.description
         text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Writes values with at most 6 decimals (`358.63`: pixel coordinates, areas) without the
+    /// general shortest-digits algorithm, which dominates writing time otherwise. For the
+    /// smallest k with `round(v·10^k) / 10^k == v` the decimal text round-trips (parsing it is the
+    /// same correctly rounded division) and no shorter fixed-point text does, so it is the text
+    /// `description` produces. Returns false (writing nothing) for anything else.
+    private mutating func shortDecimal(_ value: Double) -> Bool {
+        let magnitude = value.magnitude
+        guard magnitude >= 1e-4 && magnitude < 1e9 else { return false }
+        var scale = 1.0
+        for k in 1...6 {
+            scale *= 10
+            let m = (magnitude * scale).rounded()
+            guard m / scale == magnitude else { continue }
+            if value < 0 { bytes.append(0x2D) }
+            var digits = UInt64(m)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+                var n = 24
+                var written = 0
+                while digits > 0 || written <= k {
+                    if written == k {
+                        n -= 1
+                        buffer[n] = 0x2E
+                    }
+                    n -= 1
+                    buffer[n] = 0x30 + UInt8(digits % 10)
+                    digits /= 10
+                    written += 1
+                }
+                bytes.append(contentsOf: buffer[n..<24])
+            }
+            return true
+        }
+        return false
     }
 
     /// Appends a JSON string with the escapes Python's `json.dumps` uses for control characters,
@@ -121,33 +157,23 @@ struct JSONOutput {
         if spaced { raw("\": ") } else { raw("\":") }
     }
 
-    /// Appends `[a, b, …]` of integers.
-    mutating func intArray(_ values: [Int]) {
+    /// Appends `[a, b, …]`, writing each element with `element`.
+    @inline(__always)
+    mutating func array<T>(_ values: [T], _ element: (inout JSONOutput, T) -> Void) {
         bytes.append(0x5B)
         for (i, v) in values.enumerated() {
             if i > 0 { comma() }
-            int(v)
+            element(&self, v)
         }
         bytes.append(0x5D)
     }
+
+    /// Appends `[a, b, …]` of integers.
+    mutating func intArray(_ values: [Int]) { array(values) { $0.int($1) } }
 
     /// Appends `[a, b, …]` of doubles.
-    mutating func doubleArray(_ values: [Double]) {
-        bytes.append(0x5B)
-        for (i, v) in values.enumerated() {
-            if i > 0 { comma() }
-            double(v)
-        }
-        bytes.append(0x5D)
-    }
+    mutating func doubleArray(_ values: [Double]) { array(values) { $0.double($1) } }
 
     /// Appends `["a", "b", …]`.
-    mutating func stringArray(_ values: [String]) {
-        bytes.append(0x5B)
-        for (i, v) in values.enumerated() {
-            if i > 0 { comma() }
-            string(v)
-        }
-        bytes.append(0x5D)
-    }
+    mutating func stringArray(_ values: [String]) { array(values) { $0.string($1) } }
 }

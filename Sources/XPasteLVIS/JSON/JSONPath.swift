@@ -11,14 +11,6 @@ struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 
     static let root = JSONPath()
 
-    func appending(_ c: Component) -> JSONPath {
-        JSONPath(components: components + [c])
-    }
-
-    func appending(key: String) -> JSONPath { appending(.key(key)) }
-
-    func appending(index: Int) -> JSONPath { appending(.index(index)) }
-
     var description: String {
         var s = "$"
         for c in components {
@@ -26,7 +18,8 @@ struct JSONPath: Sendable, Hashable, CustomStringConvertible {
             case .index(let i):
                 s += "[\(i)]"
             case .key(let k):
-                let plain = !k.isEmpty && k.utf8.allSatisfy {
+                // Identifier-like keys in dot form; anything else (spaces, digits first) bracketed.
+                let plain = k.utf8.first.map { !($0 >= 0x30 && $0 <= 0x39) } ?? false && k.utf8.allSatisfy {
                     ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F
                 }
                 if plain {
@@ -88,31 +81,26 @@ extension JSONScanner {
     /// such as a visitor's, pass through untouched).
     @inline(__always)
     mutating func field<T>(_ key: StaticString, _ body: (inout JSONScanner) throws -> T) throws -> T {
-        do {
-            return try body(&self)
-        } catch let failure as JSONDecodeFailure {
-            var f = failure
-            f.reversedComponents.append(.key(key.description))
-            throw f
-        } catch let syntax as JSONSyntaxError {
-            var f = JSONDecodeFailure(syntax)
-            f.reversedComponents.append(.key(key.description))
-            throw f
-        }
+        try within(.key(key.description), body)
     }
 
     /// Runs `body` for the element `index`, attaching the index to a decoding failure.
     @inline(__always)
     mutating func element<T>(_ index: Int, _ body: (inout JSONScanner) throws -> T) throws -> T {
+        try within(.index(index), body)
+    }
+
+    @inline(__always)
+    private mutating func within<T>(_ component: @autoclosure () -> JSONPath.Component, _ body: (inout JSONScanner) throws -> T) throws -> T {
         do {
             return try body(&self)
         } catch let failure as JSONDecodeFailure {
             var f = failure
-            f.reversedComponents.append(.index(index))
+            f.reversedComponents.append(component())
             throw f
         } catch let syntax as JSONSyntaxError {
             var f = JSONDecodeFailure(syntax)
-            f.reversedComponents.append(.index(index))
+            f.reversedComponents.append(component())
             throw f
         }
     }

@@ -115,7 +115,21 @@ struct JSONScanner {
     // MARK: Structure
 
     /// Skips whitespace and returns the next byte without consuming it; nil at end of input.
+    @inline(__always)
     mutating func peek() throws(JSONSyntaxError) -> UInt8? {
+        if pos < end {
+            let b = base[pos]
+            if b > 0x20 { return b }
+            // Python's json.dump puts one space after every ',' and ':'.
+            if b == 0x20 && pos + 1 < end && base[pos + 1] > 0x20 {
+                pos += 1
+                return base[pos]
+            }
+        }
+        return try peekSlowly()
+    }
+
+    private mutating func peekSlowly() throws(JSONSyntaxError) -> UInt8? {
         while true {
             while pos < end {
                 let b = base[pos]
@@ -239,8 +253,7 @@ struct JSONScanner {
         while true {
             while i < end {
                 let b = base[i]
-                let isNumberByte = (b &- 0x30) < 10 || b == 0x2E || b == 0x2D || b == 0x2B || b == 0x65 || b == 0x45
-                if !isNumberByte { return pos..<i }
+                    if !JSONNumberParser.isNumberByte(b) { return pos..<i }
                 i += 1
             }
             let rel = i - pos
@@ -251,6 +264,17 @@ struct JSONScanner {
 
     /// Reads a JSON number as a Double (correctly rounded).
     mutating func readDouble() throws(JSONSyntaxError) -> Double {
+        // Fast path: the number starts here and ends inside the buffer.
+        if pos < end, let (value, next) = JSONNumberParser.parse(base, pos, end),
+           next < end && !JSONNumberParser.isNumberByte(base[next]) {
+            pos = next
+            return value
+        }
+        return try readDoubleSlowly()
+    }
+
+    /// `readDouble` across buffer refills, and its error messages.
+    private mutating func readDoubleSlowly() throws(JSONSyntaxError) -> Double {
         guard let b = try peek(), b == 0x2D || (b &- 0x30) < 10 else {
             throw fail("expected a number, found \(describeNext())")
         }
@@ -390,7 +414,7 @@ struct JSONScanner {
 
     /// Reads an array of numbers; a failure names the element's index.
     mutating func readDoubleArray() throws -> [Double] {
-        try readArray { s throws(JSONSyntaxError) in try s.readDouble() }
+        try readArray(reserving: 16) { s throws(JSONSyntaxError) in try s.readDouble() }
     }
 
     /// Reads an array of integers; a failure names the element's index.
@@ -404,9 +428,10 @@ struct JSONScanner {
     }
 
     @inline(__always)
-    private mutating func readArray<T>(_ read: (inout JSONScanner) throws(JSONSyntaxError) -> T) throws -> [T] {
+    private mutating func readArray<T>(reserving capacity: Int = 0, _ read: (inout JSONScanner) throws(JSONSyntaxError) -> T) throws -> [T] {
         try beginArray()
         var values: [T] = []
+        values.reserveCapacity(capacity)
         var first = true
         while try nextElement(first: &first) {
             do {

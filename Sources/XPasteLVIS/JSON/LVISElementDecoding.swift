@@ -9,6 +9,21 @@ extension JSONScanner {
         if try skipNull() { return nil }
         return try read(&self)
     }
+
+    /// The optional string member `key` (null reads as nil).
+    mutating func optionalString(_ key: StaticString) throws -> String? {
+        try field(key) { try $0.nullable { try $0.readString() } }
+    }
+
+    /// The optional integer member `key` (null reads as nil).
+    mutating func optionalInt(_ key: StaticString) throws -> Int? {
+        try field(key) { try $0.nullable { try $0.readInt() } }
+    }
+
+    /// The optional integer-list member `key` (null reads as nil).
+    mutating func optionalIntArray(_ key: StaticString) throws -> [Int]? {
+        try field(key) { try $0.nullable { try $0.readIntArray() } }
+    }
 }
 
 extension LVISInfo {
@@ -18,17 +33,17 @@ extension LVISInfo {
         var first = true
         while let key = try s.nextKey(first: &first) {
             if key == "description" {
-                info.description = try s.field("description") { try $0.nullable { try $0.readString() } }
+                info.description = try s.optionalString("description")
             } else if key == "url" {
-                info.url = try s.field("url") { try $0.nullable { try $0.readString() } }
+                info.url = try s.optionalString("url")
             } else if key == "version" {
                 info.version = try s.field("version") { try $0.nullable { try $0.readStringOrNumberText() } }
             } else if key == "year" {
                 info.year = try s.field("year") { try $0.nullable { try $0.readIntOrIntString() } }
             } else if key == "contributor" {
-                info.contributor = try s.field("contributor") { try $0.nullable { try $0.readString() } }
+                info.contributor = try s.optionalString("contributor")
             } else if key == "date_created" {
-                info.dateCreated = try s.field("date_created") { try $0.nullable { try $0.readString() } }
+                info.dateCreated = try s.optionalString("date_created")
             } else {
                 try s.skipValue()
             }
@@ -66,9 +81,9 @@ extension LVISLicense {
             if key == "id" {
                 id = try s.field("id") { try $0.readInt() }
             } else if key == "name" {
-                license.name = try s.field("name") { try $0.nullable { try $0.readString() } }
+                license.name = try s.optionalString("name")
             } else if key == "url" {
-                license.url = try s.field("url") { try $0.nullable { try $0.readString() } }
+                license.url = try s.optionalString("url")
             } else {
                 try s.skipValue()
             }
@@ -93,21 +108,19 @@ extension LVISImage {
             } else if key == "height" {
                 height = try s.field("height") { try $0.readInt() }
             } else if key == "coco_url" {
-                image.cocoURL = try s.field("coco_url") { try $0.nullable { try $0.readString() } }
+                image.cocoURL = try s.optionalString("coco_url")
             } else if key == "file_name" {
-                image.fileName = try s.field("file_name") { try $0.nullable { try $0.readString() } }
+                image.fileName = try s.optionalString("file_name")
             } else if key == "neg_category_ids" {
-                image.negCategoryIDs = try s.field("neg_category_ids") { try $0.nullable { try $0.readIntArray() } }
+                image.negCategoryIDs = try s.optionalIntArray("neg_category_ids")
             } else if key == "not_exhaustive_category_ids" {
-                image.notExhaustiveCategoryIDs = try s.field("not_exhaustive_category_ids") {
-                    try $0.nullable { try $0.readIntArray() }
-                }
+                image.notExhaustiveCategoryIDs = try s.optionalIntArray("not_exhaustive_category_ids")
             } else if key == "license" {
-                image.license = try s.field("license") { try $0.nullable { try $0.readInt() } }
+                image.license = try s.optionalInt("license")
             } else if key == "flickr_url" {
-                image.flickrURL = try s.field("flickr_url") { try $0.nullable { try $0.readString() } }
+                image.flickrURL = try s.optionalString("flickr_url")
             } else if key == "date_captured" {
-                image.dateCaptured = try s.field("date_captured") { try $0.nullable { try $0.readString() } }
+                image.dateCaptured = try s.optionalString("date_captured")
             } else {
                 try s.skipValue()
             }
@@ -250,11 +263,11 @@ extension LVISCategory {
             } else if key == "name" {
                 name = try s.field("name") { try $0.readString() }
             } else if key == "synset" {
-                category.synset = try s.field("synset") { try $0.nullable { try $0.readString() } }
+                category.synset = try s.optionalString("synset")
             } else if key == "synonyms" {
                 category.synonyms = try s.field("synonyms") { try $0.nullable { try $0.readStringArray() } }
             } else if key == "def" {
-                category.definition = try s.field("def") { try $0.nullable { try $0.readString() } }
+                category.definition = try s.optionalString("def")
             } else if key == "frequency" {
                 category.frequency = try s.field("frequency") { s in
                     try s.nullable { s in
@@ -266,11 +279,11 @@ extension LVISCategory {
                     }
                 }
             } else if key == "image_count" {
-                category.imageCount = try s.field("image_count") { try $0.nullable { try $0.readInt() } }
+                category.imageCount = try s.optionalInt("image_count")
             } else if key == "instance_count" {
-                category.instanceCount = try s.field("instance_count") { try $0.nullable { try $0.readInt() } }
+                category.instanceCount = try s.optionalInt("instance_count")
             } else if key == "supercategory" {
-                category.supercategory = try s.field("supercategory") { try $0.nullable { try $0.readString() } }
+                category.supercategory = try s.optionalString("supercategory")
             } else {
                 try s.skipValue()
             }

@@ -51,45 +51,4 @@ public struct LVISRLE: Codable, Sendable, Hashable {
         case .uncompressed(let runs): try c.encode(runs, forKey: .counts)
         }
     }
-
-    /// The run lengths, decoding the compressed form; nil if the text is not valid COCO RLE.
-    public var runLengths: [Int]? {
-        switch counts {
-        case .uncompressed(let runs): runs
-        case .compressed(let text): Self.decodeCounts(text)
-        }
-    }
-
-    /// Decodes pycocotools' compressed counts (`rleFrString`): each count in 5-bit groups plus a
-    /// continuation bit, offset by 48; from the third count on, the difference from the count two
-    /// before. Returns nil on malformed text.
-    public static func decodeCounts(_ text: String) -> [Int]? {
-        var runs: [Int] = []
-        var utf8 = text.utf8.makeIterator()
-        var pending = utf8.next()
-        while let first = pending {
-            var x = 0
-            var k = 0
-            var more = true
-            var c = first
-            while more {
-                guard c >= 48, c < 48 + 64, k < 12 else { return nil }
-                let v = Int(c) - 48
-                x |= (v & 0x1F) << (5 * k)
-                more = v & 0x20 != 0
-                k += 1
-                if more {
-                    guard let next = utf8.next() else { return nil }
-                    c = next
-                } else if v & 0x10 != 0 {
-                    // Sign-extend the last group.
-                    x |= -1 << (5 * k)
-                }
-            }
-            if runs.count > 2 { x += runs[runs.count - 2] }
-            runs.append(x)
-            pending = utf8.next()
-        }
-        return runs
-    }
 }

@@ -40,13 +40,8 @@ public struct LVISReader: Sendable {
         var summary = LVISReadSummary()
         do {
             try readDataset(&scanner, sections: sections, visitor: &visitor, summary: &summary)
-        } catch let failure as JSONDecodeFailure {
-            throw failure.lvisError()
-        } catch let syntax as JSONSyntaxError {
-            throw syntax.isIO ? LVISError.io(syntax.message)
-                : LVISError.malformed(path: "$", offset: syntax.offset, message: syntax.message)
-        } catch let visitorError as VisitorError {
-            throw visitorError.underlying
+        } catch {
+            throw Self.publicError(error)
         }
         summary.byteCount = scanner.offset
         return summary
@@ -88,15 +83,24 @@ public struct LVISReader: Sendable {
                 try scanner.expectEnd()
                 return categories
             }
-        } catch let failure as JSONDecodeFailure {
-            throw failure.lvisError()
-        } catch let syntax as JSONSyntaxError {
-            throw syntax.isIO ? LVISError.io(syntax.message)
-                : LVISError.malformed(path: "$", offset: syntax.offset, message: syntax.message)
+        } catch {
+            throw Self.publicError(error)
         }
         var categories: [LVISCategory] = []
         try read(categories: { categories.append($0) })
         return categories
+    }
+
+    /// The error a caller sees: decoding failures as `LVISError`, a visitor's own error unchanged.
+    static func publicError(_ error: any Error) -> any Error {
+        switch error {
+        case let failure as JSONDecodeFailure: failure.lvisError()
+        case let syntax as JSONSyntaxError:
+            syntax.isIO ? LVISError.io(syntax.message)
+                : LVISError.malformed(path: "$", offset: syntax.offset, message: syntax.message)
+        case let visitorError as VisitorError: visitorError.underlying
+        default: error
+        }
     }
 
     private func makeScanner() throws -> JSONScanner {

@@ -76,11 +76,8 @@ public struct LVISSizePrior: Sendable, Hashable {
                 stats[id] = Statistic(mean: pair[0], std: pair[1])
             }
             try s.expectEnd()
-        } catch let failure as JSONDecodeFailure {
-            throw failure.lvisError()
-        } catch let syntax as JSONSyntaxError {
-            throw syntax.isIO ? LVISError.io(syntax.message)
-                : LVISError.malformed(path: "$", offset: syntax.offset, message: syntax.message)
+        } catch {
+            throw LVISReader.publicError(error)
         }
         statistics = stats
     }

@@ -1,4 +1,5 @@
 import Foundation
+import XPasteImage
 
 /// Checks LVIS v1 / COCO instance data against what detectron2's `load_lvis_json`,
 /// mmdetection's `LVISV1Dataset`/`CocoDataset`, `lvis.LVIS` and pycocotools rely on, and reports
@@ -144,9 +145,6 @@ struct LVISValidationState {
         self.options = options
         self.rejectInvalidElements = rejectInvalidElements
     }
-
-    /// Category ids seen so far.
-    var knownCategoryIDs: Dictionary<Int, Int>.Keys { categoryIDs.keys }
 
     /// Records a violation of the whole-dataset kind straight into the report.
     mutating func record(_ code: LVISViolation.Code, _ severity: LVISViolation.Severity, _ path: @autoclosure () -> String, _ message: @autoclosure () -> String) {
@@ -452,21 +450,11 @@ struct LVISValidationState {
     }
 
     private mutating func checkCounts(_ rle: LVISRLE, path: String) {
-        guard let runs = rle.runLengths else {
-            flag(.annotationRLECountsInvalid, .error, path, "counts is not valid COCO compressed RLE")
-            return
-        }
-        var total = 0
-        for r in runs {
-            guard r >= 0 else {
-                flag(.annotationRLECountsInvalid, .error, path, "negative run length \(r)")
-                return
-            }
-            total += r
-        }
-        if total != rle.height * rle.width {
-            flag(.annotationRLECountsInvalid, .error, path,
-                   "runs add up to \(total) pixels, the \(rle.height)×\(rle.width) mask has \(rle.height * rle.width)")
+        do {
+            _ = try rle.decoded()
+        } catch {
+            // pycocotools would decode garbage or a mask of the wrong size from these counts.
+            flag(.annotationRLECountsInvalid, .error, path, "\(error.description)")
         }
     }
 

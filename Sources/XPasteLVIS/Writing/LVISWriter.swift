@@ -137,16 +137,8 @@ public final class LVISWriter {
         try precheck()
         let found = state.add(image: image, index: imageCount)
         try accept(found)
-        let mark = main.out.bytes.count
-        if imageCount > 0 { main.out.comma() }
-        image.write(to: &main.out)
-        if main.out.sawNonFinite {
-            main.out.bytes.removeSubrange(mark...)
-            main.out.sawNonFinite = false
-            throw nonFinite("$.images[\(imageCount)]")
-        }
+        try emit(into: main, after: imageCount, path: "$.images[\(imageCount)]") { image.write(to: &$0) }
         imageCount += 1
-        try main.flushIfFull()
     }
 
     /// Appends an annotation; its image must have been appended already. Throws
@@ -155,20 +147,12 @@ public final class LVISWriter {
         try precheck()
         let found = state.add(annotation: annotation, index: annotationCount)
         try accept(found)
-        let mark = spill.out.bytes.count
-        if annotationCount > 0 { spill.out.comma() }
-        annotation.write(to: &spill.out)
-        if spill.out.sawNonFinite {
-            spill.out.bytes.removeSubrange(mark...)
-            spill.out.sawNonFinite = false
-            throw nonFinite("$.annotations[\(annotationCount)]")
-        }
+        try emit(into: spill, after: annotationCount, path: "$.annotations[\(annotationCount)]") { annotation.write(to: &$0) }
         annotationCount += 1
         if options.recountCategories {
             instanceCounts[annotation.categoryID, default: 0] += 1
             imageCategoryPairs.insert(ImageCategory(image: annotation.imageID, category: annotation.categoryID))
         }
-        try spill.flushIfFull()
     }
 
     /// Completes the file and renames it to `url`. `categories` replaces those given to `init`
@@ -268,9 +252,19 @@ public final class LVISWriter {
         if !errors.isEmpty { throw LVISError.invalid(errors) }
     }
 
-    private func nonFinite(_ path: String) -> LVISError {
-        .invalid([LVISViolation(code: .annotationNonFinite, severity: .error, path: path,
-                                message: "NaN or infinite numbers cannot be written as JSON")])
+    /// Writes one array element (with its separator after `count` earlier ones) into `file`,
+    /// taking it back out if it holds a number JSON cannot represent.
+    private func emit(into file: BufferedFile, after count: Int, path: String, _ write: (inout JSONOutput) -> Void) throws {
+        let mark = file.out.bytes.count
+        if count > 0 { file.out.comma() }
+        write(&file.out)
+        if file.out.sawNonFinite {
+            file.out.bytes.removeSubrange(mark...)
+            file.out.sawNonFinite = false
+            throw LVISError.invalid([LVISViolation(code: .annotationNonFinite, severity: .error, path: path,
+                                                   message: "NaN or infinite numbers cannot be written as JSON")])
+        }
+        try file.flushIfFull()
     }
 
     private func discardTemporaryFiles() {

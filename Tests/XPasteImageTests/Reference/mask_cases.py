@@ -75,13 +75,15 @@ def photo(shared_dir, name):
     return np.asarray(Image.open(os.path.join(shared_dir, "images", name)).convert("RGB"))
 
 
-def photos(rng, shared_dir, thresholds=(64, 128, 192), crops=4):
-    """Every channel of every shared photo at each threshold, plus random crops."""
+def photos(rng, shared_dir, thresholds=(64, 128, 192), crops=4, rotate_thresholds=False):
+    """Every channel of every shared photo at each threshold, plus random crops. With
+    `rotate_thresholds`, channel c gets only thresholds[c]: every threshold still appears, at a
+    third of the full-size masks (they dominate the runtime of the tests that use them)."""
     out = []
     for name in photo_names(shared_dir):
         img = photo(shared_dir, name)
         for c in range(3):
-            for t in thresholds:
+            for t in ((thresholds[c % len(thresholds)],) if rotate_thresholds else thresholds):
                 out.append((f"photo {name} c{c} t{t}", _m(img[:, :, c] >= t), False))
             for _ in range(crops):
                 h0, w0 = img.shape[:2]
@@ -91,10 +93,10 @@ def photos(rng, shared_dir, thresholds=(64, 128, 192), crops=4):
     return out
 
 
-def large(rng, shared_dir):
-    """A few masks at the 2000×2000 bound, from photos and blobs."""
+def large(rng, shared_dir, photo_count=2):
+    """A few masks at the 2000×2000 bound, from `photo_count` photos and from blobs."""
     out = []
-    for name in photo_names(shared_dir)[:2]:
+    for name in photo_names(shared_dir)[:photo_count]:
         img = Image.open(os.path.join(shared_dir, "images", name)).convert("L").resize((2000, 2000))
         out.append((f"large photo {name}", _m(np.asarray(img) >= 128), False))
     out.append(("large blobs 2000x2000", blobs(rng, 2000, 2000, 0.3, 20), False))

@@ -2,7 +2,7 @@
 
 Ops (JSON list on stdin, see raster_jobs.py):
   photo:  {name, dir, box: [x, y, w, h], out}      -> RGB crop of a shared photo (decoded by Pillow)
-  pil:    {in, w, h, mode: RGB|RGBA|L, ow, oh, filter: nearest|bilinear|bicubic, out}
+  pil:    {in, w, h, mode: RGB|RGBA|L, ow, oh, filter: nearest|bilinear|bicubic|lanczos, out}
   cv:     {in, w, h, channels, ow, oh, interpolation: area|linear|nearest, out, premultiply?}
           premultiply (RGBA only): resize Pillow's premultiplied RGBa form, then convert back, the
           way Pillow treats RGBA, so the OpenCV arithmetic is checked on that path too.
@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from raster_jobs import read_raw, run, write_raw  # noqa: E402
 
 PIL_FILTERS = {"nearest": Image.Resampling.NEAREST, "bilinear": Image.Resampling.BILINEAR,
-               "bicubic": Image.Resampling.BICUBIC}
+               "bicubic": Image.Resampling.BICUBIC, "lanczos": Image.Resampling.LANCZOS}
 CV_INTERPOLATIONS = {"area": cv2.INTER_AREA, "linear": cv2.INTER_LINEAR, "nearest": cv2.INTER_NEAREST}
 CHANNELS = {"RGB": 3, "RGBA": 4, "L": 1}
 

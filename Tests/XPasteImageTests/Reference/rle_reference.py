@@ -17,7 +17,8 @@ import mask_cases
 mask_path, shared_dir, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
 rng = np.random.default_rng(seed)
 cases = (mask_cases.structured() + mask_cases.iid(rng, 300) + mask_cases.random_blobs(rng, 100)
-         + mask_cases.photos(rng, shared_dir) + mask_cases.large(rng, shared_dir))
+         + mask_cases.photos(rng, shared_dir, rotate_thresholds=True)
+         + mask_cases.large(rng, shared_dir, photo_count=1))
 offsets = mask_cases.write_masks(mask_path, cases)
 
 prev = None

@@ -12,13 +12,15 @@ Usage: load_with_loaders.py PATH
   dropped if its box does not overlap the image, area <= 0, w < 1, h < 1, or its category is not
   in the categories.
 - For every annotation, `annToMask` from both lvis and pycocotools, as a row-major string of
-  '0'/'1' (only for images of at most 512x512 pixels, to keep the output small).
+  '0'/'1', and pycocotools' compressed RLE counts of that mask (only for images of at most
+  512x512 pixels, to keep the output small).
 """
 import contextlib
 import json
 import sys
 
 import numpy as np
+import pycocotools.mask as mask_utils
 from lvis import LVIS
 from pycocotools.coco import COCO
 
@@ -79,7 +81,8 @@ def main():
             continue
         m_lvis = lvis_api.ann_to_mask(ann)
         m_coco = coco_api.annToMask(coco_api.anns[ann_id])
-        masks[str(ann_id)] = {"lvis": mask_text(m_lvis), "coco": mask_text(m_coco),
+        encoded = mask_utils.encode(np.asfortranarray(m_coco))["counts"].decode()
+        masks[str(ann_id)] = {"lvis": mask_text(m_lvis), "coco": mask_text(m_coco), "encoded": encoded,
                               "height": int(m_lvis.shape[0]), "width": int(m_lvis.shape[1])}
     print(json.dumps({
         "top_level_keys": sorted(data.keys()),

@@ -1,0 +1,170 @@
+import Foundation
+import XPasteImage
+import XPasteLVIS
+
+/// Backgrounds from an LVIS or COCO annotation file plus its image folder. Each background keeps
+/// its own annotations (rasterised, then updated for occlusion by the pastes) and its federated
+/// labels.
+///
+/// Only the images that a run uses are kept with their annotations (the first `limit` in file
+/// order), so a run of a few thousand images over LVIS train does not hold its 1.3 M annotations.
+public struct AnnotatedBackgrounds: BackgroundSource {
+    /// The annotation file.
+    public let annotationsURL: URL
+    /// Folder the image paths are resolved against.
+    public let imageRoot: URL
+    /// The file's categories (the output category space).
+    public let categories: [LVISCategory]
+    /// The file's licenses (carried to the output).
+    public let licenses: [LVISLicense]
+    /// True for an LVIS file (images carry `neg_category_ids`), false for COCO.
+    public let isFederated: Bool
+    /// Images in use, in file order.
+    public let images: [LVISImage]
+    /// Annotations of the images in use, by image id, in file order.
+    private let annotationsByImage: [Int: [LVISAnnotation]]
+    private let limits: DecodeLimits
+
+    /// Reads the file; `limit` keeps only its first images.
+    public init(annotations url: URL, imageRoot: URL, limit: Int? = nil, limits: DecodeLimits = .default) throws(CompositorError) {
+        var images: [LVISImage] = []
+        var categories: [LVISCategory] = []
+        var licenses: [LVISLicense] = []
+        var total = 0
+        let reader = LVISReader(url: url)
+        do {
+            try reader.read(licenses: { licenses.append($0) }, images: { image in
+                total += 1
+                if limit.map({ images.count < $0 }) ?? true { images.append(image) }
+            }, categories: { categories.append($0) })
+        } catch {
+            throw .invalidBackground("reading \(url.path): \(error)")
+        }
+        guard !images.isEmpty else { throw .invalidBackground("\(url.path) lists no image") }
+        let wanted = Set(images.map(\.id))
+        var byImage: [Int: [LVISAnnotation]] = [:]
+        do {
+            try reader.read(annotations: { a in
+                if wanted.contains(a.imageID) { byImage[a.imageID, default: []].append(a) }
+            })
+        } catch {
+            throw .invalidBackground("reading annotations of \(url.path): \(error)")
+        }
+        self.annotationsURL = url
+        self.imageRoot = imageRoot
+        self.categories = categories.sorted { $0.id < $1.id }
+        self.licenses = licenses
+        self.isFederated = images.contains { $0.negCategoryIDs != nil || $0.notExhaustiveCategoryIDs != nil }
+        self.images = images
+        self.annotationsByImage = byImage
+        self.limits = limits
+    }
+
+    /// Number of images in use.
+    public var count: Int { images.count }
+
+    /// The file, the image folder and the number of images used.
+    public var manifestDescription: [String: String] {
+        ["kind": isFederated ? "lvis" : "coco", "annotations": annotationsURL.path, "images": imageRoot.path,
+         "images_used": String(images.count)]
+    }
+
+    /// Where an image entry's file is: `file_name` under the root, else the last two segments of
+    /// `coco_url` (detectron2's rule: `<split>/<file>`), else its last segment.
+    public func path(of image: LVISImage) -> String? {
+        var candidates: [String] = []
+        if let f = image.fileName { candidates.append(f) }
+        if let url = image.cocoURL {
+            let parts = url.split(separator: "/")
+            if parts.count >= 2 { candidates.append(parts.suffix(2).joined(separator: "/")) }
+            if let last = parts.last { candidates.append(String(last)) }
+        }
+        for c in candidates {
+            let p = imageRoot.appendingPathComponent(c).path
+            if FileManager.default.fileExists(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    /// Decodes image `index` and rasterises its annotations.
+    public func load(_ index: Int, maxSide: Int?) throws(CompositorError) -> LoadedBackground {
+        let entry = images[index]
+        guard let path = path(of: entry) else {
+            throw .invalidBackground("image \(entry.id) (\(entry.fileName ?? entry.cocoURL ?? "no file name")) not found under \(imageRoot.path)")
+        }
+        let decoded: Image
+        do { decoded = try ImageCodec.decode(contentsOf: path, limits: limits) } catch { throw .image(context: "background \(path)", error) }
+        let (image, sx, sy) = try BackgroundImage.prepare(decoded, maxSide: maxSide, context: path)
+        var objects: [BackgroundObject] = []
+        var positive = Set<Int>()
+        for a in annotationsByImage[entry.id] ?? [] {
+            positive.insert(a.categoryID)
+            guard let (mask, frame) = try rasterize(a.segmentation, sourceWidth: decoded.width, sourceHeight: decoded.height,
+                                                    sx: sx, sy: sy, width: image.width, height: image.height, annotation: a.id)
+            else { continue }
+            objects.append(BackgroundObject(annotationID: a.id, category: a.categoryID, isCrowd: (a.isCrowd ?? 0) != 0, mask: mask, frame: frame))
+        }
+        let labels: FederatedLabels.Background
+        if isFederated {
+            labels = FederatedLabels.Background(positive: positive, negative: Set(entry.negCategoryIDs ?? []),
+                                                notExhaustive: Set(entry.notExhaustiveCategoryIDs ?? []))
+        } else {
+            // COCO annotates every category exhaustively: the absent ones are verified negatives.
+            labels = FederatedLabels.Background(positive: positive, negative: Set(categories.map(\.id)).subtracting(positive),
+                                                notExhaustive: [])
+        }
+        return LoadedBackground(image: image, objects: objects, labels: labels,
+                                provenance: ["file": path, "image_id": String(entry.id)],
+                                license: entry.license, flickrURL: entry.flickrURL, dateCaptured: entry.dateCaptured)
+    }
+
+    /// The annotation's mask cropped to its box, in the (possibly resized) image. Polygons are
+    /// scaled and rasterised as pycocotools does, directly at the crop (translating by whole
+    /// pixels does not change pycocotools' raster); RLE is decoded and resized nearest-neighbour.
+    private func rasterize(_ segmentation: LVISSegmentation, sourceWidth: Int, sourceHeight: Int, sx: Double, sy: Double,
+                           width: Int, height: Int, annotation: Int) throws(CompositorError) -> (BinaryMask, PixelBox)? {
+        do {
+            switch segmentation {
+            case .polygons(let rings):
+                let scaled = rings.filter { $0.count >= 6 }.map { ring in
+                    ring.enumerated().map { $0.offset % 2 == 0 ? $0.element * sx : $0.element * sy }
+                }
+                guard !scaled.isEmpty else { return nil }
+                var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+                for ring in scaled {
+                    for i in Swift.stride(from: 0, to: ring.count - 1, by: 2) {
+                        minX = min(minX, ring[i]); maxX = max(maxX, ring[i])
+                        minY = min(minY, ring[i + 1]); maxY = max(maxY, ring[i + 1])
+                    }
+                }
+                guard minX.isFinite, minY.isFinite, maxX.isFinite, maxY.isFinite else { return nil }
+                let x0 = max(0, Int(minX.rounded(.down))), y0 = max(0, Int(minY.rounded(.down)))
+                let x1 = min(width, Int(maxX.rounded(.up)) + 1), y1 = min(height, Int(maxY.rounded(.up)) + 1)
+                guard x1 > x0, y1 > y0 else { return nil }
+                let local = scaled.map { ring in
+                    ring.enumerated().map { $0.offset % 2 == 0 ? $0.element - Double(x0) : $0.element - Double(y0) }
+                }
+                let mask = try RLE(polygons: local, height: y1 - y0, width: x1 - x0).decode()
+                return (mask, PixelBox(x: x0, y: y0, width: x1 - x0, height: y1 - y0))
+            case .rle(let lvisRLE):
+                let rle: RLE
+                switch lvisRLE.counts {
+                case .compressed(let text): rle = try RLE(height: lvisRLE.height, width: lvisRLE.width, compressedCounts: text)
+                case .uncompressed(let runs): rle = try RLE(height: lvisRLE.height, width: lvisRLE.width, counts: runs.map { UInt32(clamping: $0) })
+                }
+                guard rle.height == sourceHeight, rle.width == sourceWidth else {
+                    throw CompositorError.invalidBackground("annotation \(annotation): RLE size \(rle.height)×\(rle.width) is not the image's \(sourceHeight)×\(sourceWidth)")
+                }
+                var mask = rle.decode()
+                if mask.width != width || mask.height != height { mask = try mask.resized(width: width, height: height) }
+                return (mask, PixelBox(x: 0, y: 0, width: width, height: height))
+            }
+        } catch let e as CompositorError {
+            throw e
+        } catch let e as ImageError {
+            throw .image(context: "background annotation \(annotation)", e)
+        } catch {
+            throw .invalidBackground("annotation \(annotation): \(error)")
+        }
+    }
+}

@@ -1,0 +1,316 @@
+import Foundation
+import Logging
+import XPasteImage
+import XPasteLVIS
+
+/// A copy-paste dataset generation: backgrounds + cutouts → `<out>/<split>/*.jpg`,
+/// `<out>/annotations/<split>.json` and `<out>/manifest.json`.
+///
+/// Images are composed in parallel on `jobs` threads; each image's randomness comes only from
+/// (seed, image index), results are written strictly in index order and annotation ids are given
+/// at write time, so the output is byte-identical for any thread count.
+public final class CompositeRun: Sendable {
+    /// The request.
+    public let request: CompositeRequest
+    /// Output categories (LVIS metadata; counts recomputed at the end).
+    public let vocabulary: OutputVocabulary
+    private let backgrounds: any BackgroundSource
+    private let cutouts: any CutoutSource
+    private let cache: CutoutCache
+    private let pool: InstancePool
+    private let planner: PastePlanner
+    private let composer: ImageComposer
+    private let sizePriorDescription: [String: String]
+    private let cutoutsSnapshot: [String: String]
+    private let poolWarnings: [String]
+    private let logger: Logger
+
+    /// Prepares a run: maps the cutout categories onto the output vocabulary and builds the pool.
+    /// - Parameters:
+    ///   - vocabulary: the output categories.
+    ///   - backgroundPrior: per-category size statistics of the background annotations (output ids).
+    ///   - filePrior: a size-prior file's statistics (LVIS ids), with where it came from.
+    public init(request: CompositeRequest, backgrounds: any BackgroundSource, cutouts: any CutoutSource,
+                vocabulary: OutputVocabulary, backgroundPrior: LVISSizePrior? = nil, filePrior: (LVISSizePrior, String)? = nil,
+                logger: Logger = Logger(label: "xpaste.composite")) throws(CompositorError) {
+        try request.parameters.validate()
+        guard request.jobs >= 1, request.shardSize >= 1 else { throw .invalidParameter("jobs and shard size must be ≥ 1") }
+        if let n = request.imageCount, n < 0 { throw .invalidParameter("image count must be ≥ 0") }
+        guard backgrounds.count > 0 else { throw .invalidBackground("no background") }
+        let catalog = try cutouts.catalog()
+        let prior = PasteSizePrior(
+            fromBackgrounds: backgroundPrior?.statistics ?? [:], fromFile: filePrior?.0.statistics ?? [:],
+            fallback: LVISSizePrior.Statistic(mean: request.parameters.defaultSizeMean, std: request.parameters.defaultSizeStd))
+        var instances: [PoolInstance] = []
+        var lvisIDOfOutput: [Int: Int] = [:]
+        var warnings: [String] = []
+        for (categoryID, ids) in catalog.instances.sorted(by: { $0.key < $1.key }) {
+            guard let category = catalog.categories[categoryID] else { continue }
+            guard let output = vocabulary.outputID(for: category) else {
+                warnings.append("category \(category.name) (\(categoryID)) is not among the output categories: its \(ids.count) cutouts are not pasted")
+                continue
+            }
+            if let l = category.lvisID { lvisIDOfOutput[output] = l }
+            for id in ids { instances.append(PoolInstance(id: id, category: output)) }
+        }
+        guard !instances.isEmpty else {
+            throw .emptyPool(catalog.instanceCount == 0 ? "the cutout source has no instance passing the filters"
+                             : "no cutout category maps to an output category")
+        }
+        var frequencies: [Int: LVISFrequency] = [:]
+        for c in vocabulary.categories { frequencies[c.id] = c.frequency }
+        self.pool = try InstancePool(instances: instances, sampling: request.parameters.sampling, frequency: { frequencies[$0] }) { output in
+            prior.statistic(outputCategory: output, lvisCategory: lvisIDOfOutput[output] ?? output)
+        }
+        self.request = request
+        self.vocabulary = vocabulary
+        self.backgrounds = backgrounds
+        self.cutouts = cutouts
+        self.cache = CutoutCache(source: cutouts, capacityBytes: request.cacheBytes)
+        self.planner = PastePlanner(parameters: request.parameters, pool: pool)
+        self.composer = ImageComposer(parameters: request.parameters, cutouts: cache)
+        var prior_: [String: String] = ["background_categories": String(backgroundPrior?.statistics.count ?? 0),
+                                        "default_mean": String(request.parameters.defaultSizeMean),
+                                        "default_std": String(request.parameters.defaultSizeStd)]
+        if let (p, origin) = filePrior {
+            prior_["file"] = origin
+            prior_["file_categories"] = String(p.statistics.count)
+        }
+        self.sizePriorDescription = prior_
+        self.cutoutsSnapshot = try cutouts.snapshot()
+        self.poolWarnings = warnings
+        self.logger = logger
+    }
+
+    /// Number of images the run writes.
+    public var imageCount: Int { request.imageCount ?? backgrounds.count }
+
+    /// The instances the run draws from.
+    public var poolSize: Int { pool.count }
+
+    /// Writes the dataset. `progress` is called on the calling thread after every image.
+    public func run(progress: (CompositeProgress) -> Void = { _ in }) throws(CompositorError) -> CompositeSummary {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let p = request.parameters
+        let out = request.outputDirectory
+        let imagesDir = out.appendingPathComponent(p.split)
+        let annotationsDir = out.appendingPathComponent("annotations")
+        let annotationURL = annotationsDir.appendingPathComponent("\(p.split).json")
+        let manifestURL = out.appendingPathComponent("manifest.json")
+        let fm = FileManager.default
+        if !request.overwrite, fm.fileExists(atPath: annotationURL.path) || fm.fileExists(atPath: imagesDir.path) {
+            throw .invalidParameter("\(out.path) already holds split \"\(p.split)\" (use overwrite to replace it)")
+        }
+        do {
+            try fm.createDirectory(at: imagesDir, withIntermediateDirectories: true)
+            try fm.createDirectory(at: annotationsDir, withIntermediateDirectories: true)
+        } catch {
+            throw .io("cannot create \(imagesDir.path): \(error.localizedDescription)")
+        }
+        for w in poolWarnings { logger.warning("\(w)") }
+        logger.debug("compositing", metadata: ["images": "\(imageCount)", "pool": "\(pool.count)", "categories": "\(pool.categories.count)",
+                                              "jobs": "\(request.jobs)", "seed": "\(request.seed)"])
+
+        let writer: LVISWriter
+        do {
+            var options = LVISWriter.Options(recountCategories: true)
+            options.validation = LVISValidator.Options(profile: p.format == .lvis ? .lvis : .coco,
+                                                       requirePolygons: p.format == .lvis && p.segmentation == .polygon)
+            writer = try LVISWriter(url: annotationURL, info: vocabulary.info(seed: request.seed, images: imageCount),
+                                    licenses: vocabulary.licenses, categories: nil, options: options)
+        } catch let e as LVISError {
+            throw .lvis(e)
+        } catch {
+            throw .io("\(error)")
+        }
+        let manifest = try ManifestWriter(url: manifestURL, header: [
+            ("created_by", try ManifestWriter.json("xpaste composite")),
+            ("seed", try ManifestWriter.json(request.seed)),
+            ("format", try ManifestWriter.json(p.format.rawValue)),
+            ("split", try ManifestWriter.json(p.split)),
+            ("annotation_file", try ManifestWriter.json("annotations/\(p.split).json")),
+            ("image_count", try ManifestWriter.json(imageCount)),
+            ("parameters", try ManifestWriter.json(p)),
+            ("backgrounds", try ManifestWriter.json(backgrounds.manifestDescription)),
+            ("cutouts", try ManifestWriter.json(cutoutsSnapshot)),
+            ("pool", try ManifestWriter.json(PoolDescription(pool))),
+            ("size_prior", try ManifestWriter.json(sizePriorDescription)),
+        ])
+
+        var summary = CompositeSummary()
+        var nextAnnotationID = 1
+        let worker = ImageWorker(run: self, imagesDirectory: imagesDir)
+        do {
+            try OrderedParallelRunner.run(count: imageCount, jobs: request.jobs, window: request.shardSize, work: { i in
+                try worker.make(i)
+            }, consume: { i, made in
+                try writer.append(made.image)
+                try manifest.appendImage(made.record)
+                for (k, var ann) in made.annotations.enumerated() {
+                    ann.id = nextAnnotationID
+                    try writer.append(ann)
+                    var record = made.provenance[k]
+                    record.id = nextAnnotationID
+                    try manifest.appendAnnotation(record)
+                    nextAnnotationID += 1
+                }
+                summary.counts.add(made.stats)
+                progress(CompositeProgress(images: i + 1, total: imageCount, annotations: nextAnnotationID - 1))
+            })
+            let (hits, misses) = cache.statistics
+            summary.cacheHits = hits
+            summary.cacheMisses = misses
+            let lvisSummary = try writer.finish(categories: vocabulary.categories)
+            if lvisSummary.warningCount > 0 {
+                logger.warning("annotation file written with warnings", metadata: ["count": "\(lvisSummary.warningCount)",
+                                                                                   "first": "\(lvisSummary.warnings.first.map { "\($0)" } ?? "")"])
+            }
+            summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            summary.annotationFile = annotationURL.path
+            summary.manifest = manifestURL.path
+            // Counts only: timings, cache statistics and output paths vary between runs and would
+            // break byte-identical output.
+            try manifest.finish(trailer: [("summary", try ManifestWriter.json(summary.counts))])
+        } catch let e as CompositorError {
+            writer.cancel()
+            manifest.cancel()
+            throw e
+        } catch let e as LVISError {
+            writer.cancel()
+            manifest.cancel()
+            throw .lvis(e)
+        } catch {
+            writer.cancel()
+            manifest.cancel()
+            throw .io("\(error)")
+        }
+        return summary
+    }
+
+    /// Composes output image `index` exactly as the run writes it (before JPEG encoding): its
+    /// background, plan, pixels and visible objects. For inspection and tests; the run itself
+    /// calls this from its worker threads.
+    public func compose(_ index: Int) throws(CompositorError) -> (background: LoadedBackground, plan: PastePlan, composed: ComposedImage) {
+        let r = request, p = r.parameters
+        let background = try backgrounds.load(index % backgrounds.count, maxSide: p.maxImageSide)
+        var rng = PasteRandom.forImage(seed: r.seed, index: index)
+        let plan = planner.plan(width: background.image.width, height: background.image.height, using: &rng)
+        var objects: [SceneObject] = []
+        if p.keepBackgroundAnnotations {
+            // LVIS has no crowd regions: in LVIS output a COCO crowd annotation is left out (and its
+            // category marked not exhaustive, see `make`).
+            for (k, o) in background.objects.enumerated() where !(o.isCrowd && p.format == .lvis) {
+                if let so = SceneObject(origin: .background(index: k), category: o.category, isCrowd: o.isCrowd, mask: o.mask, at: o.frame.x, o.frame.y) {
+                    objects.append(so)
+                }
+            }
+        }
+        let composed = try composer.compose(background: background.image, backgroundObjects: objects, plan: plan)
+        return (background, plan, composed)
+    }
+
+    /// Makes one image; called on worker threads.
+    fileprivate struct ImageWorker: Sendable {
+        let run: CompositeRun
+        let imagesDirectory: URL
+
+        func make(_ index: Int) throws(CompositorError) -> MadeImage {
+            let p = run.request.parameters
+            let (background, plan, composed) = try run.compose(index)
+            let w = composed.image.width, h = composed.image.height
+            var labels = background.labels
+            if !p.keepBackgroundAnnotations {
+                labels = FederatedLabels.Background(positive: [], negative: labels.negative, notExhaustive: labels.notExhaustive,
+                                                    unannotatedPresent: labels.positive)
+            } else if p.format == .lvis {
+                labels.unannotatedPresent.formUnion(background.objects.filter(\.isCrowd).map(\.category))
+            }
+            for e in composed.cutoutErrors { run.logger.warning("\(e)", metadata: ["code": "\(e.code)"]) }
+
+            let file = String(format: "%012d.jpg", index + 1)
+            let jpeg: [UInt8]
+            do { jpeg = try ImageCodec.encodeJPEG(composed.image, quality: p.jpegQuality) } catch let e {
+                throw .image(context: "encoding \(file)", e)
+            }
+            let path = imagesDirectory.appendingPathComponent(file).path
+            guard FileManager.default.createFile(atPath: path, contents: Data(jpeg)) else { throw .io("cannot write \(path)") }
+
+            let imageID = index + 1
+            var annotations: [LVISAnnotation] = []
+            var provenance: [AnnotationProvenance] = []
+            var visible = Set<Int>(), pasted = Set<Int>(), remnants = Set<Int>()
+            var stats = CompositeCounts()
+            stats.images = 1
+            for o in composed.scene.objects {
+                let segmentation: LVISSegmentation
+                // COCO crowd regions stay RLE, as COCO writes them.
+                switch o.isCrowd ? .rle : p.segmentation {
+                case .polygon:
+                    let rings = SegmentationEncoder.polygons(o.mask, x: o.frame.x, y: o.frame.y, tolerance: p.polygonTolerance)
+                    guard !rings.isEmpty else {
+                        remnants.insert(o.category)
+                        continue
+                    }
+                    segmentation = .polygons(rings)
+                case .rle:
+                    let rle = SegmentationEncoder.rle(o.mask, x: o.frame.x, y: o.frame.y, imageWidth: w, imageHeight: h)
+                    segmentation = .rle(LVISRLE(height: h, width: w, counts: .compressed(rle.compressedCounts)))
+                }
+                annotations.append(LVISAnnotation(
+                    id: 0, imageID: imageID, categoryID: o.category, segmentation: segmentation, area: Double(o.area),
+                    bbox: LVISBox(x: Double(o.frame.x), y: Double(o.frame.y), width: Double(o.frame.width), height: Double(o.frame.height)),
+                    isCrowd: p.format == .coco ? (o.isCrowd ? 1 : 0) : nil))
+                visible.insert(o.category)
+                switch o.origin {
+                case .pasted(let k):
+                    pasted.insert(o.category)
+                    provenance.append(AnnotationProvenance(imageID: imageID, origin: "pasted", instanceID: plan.pastes[k].instanceID, pasteIndex: k))
+                    stats.pastedAnnotations += 1
+                case .background(let k):
+                    provenance.append(AnnotationProvenance(imageID: imageID, origin: "background",
+                                                           backgroundAnnotationID: background.objects[k].annotationID))
+                    stats.backgroundAnnotations += 1
+                }
+            }
+            for removal in composed.scene.removals {
+                if removal.remaining > 0 { remnants.insert(removal.category) }
+                if removal.belowMinArea { stats.droppedSmall += 1 } else { stats.droppedOccluded += 1 }
+            }
+            stats.annotations = annotations.count
+            stats.pastesPlanned = plan.pastes.count
+            for outcome in composed.outcomes {
+                switch outcome {
+                case .pasted: break
+                case .skippedSize: stats.skippedSize += 1
+                case .skippedCutout: stats.skippedCutout += 1
+                case .emptyMask: stats.emptyMask += 1
+                }
+            }
+
+            var entry: LVISImage
+            switch p.format {
+            case .lvis:
+                let fl = FederatedLabels.after(background: labels, visible: visible, pasted: pasted, remnants: remnants)
+                entry = LVISImage.lvis(id: imageID, width: w, height: h, split: p.split, file: file,
+                                       negCategoryIDs: fl.negative, notExhaustiveCategoryIDs: fl.notExhaustive)
+            case .coco:
+                entry = LVISImage(id: imageID, width: w, height: h, cocoURL: "http://images.cocodataset.org/\(p.split)/\(file)", fileName: file)
+            }
+            entry.license = background.license
+            entry.flickrURL = background.flickrURL
+            entry.dateCaptured = background.dateCaptured
+            let record = ImageRecord(id: imageID, fileName: file, background: background.provenance,
+                                     pasted: stats.pastedAnnotations, planned: plan.pastes.count)
+            return MadeImage(image: entry, annotations: annotations, provenance: provenance, record: record, stats: stats)
+        }
+    }
+}
+
+/// One image's output, handed from a worker to the writer.
+struct MadeImage: Sendable {
+    var image: LVISImage
+    var annotations: [LVISAnnotation]
+    var provenance: [AnnotationProvenance]
+    var record: ImageRecord
+    var stats: CompositeCounts
+}

@@ -1,0 +1,54 @@
+import XPasteImage
+
+/// A cutout made ready to paste: resized, flipped, rotated, colour-jittered, with the binary mask
+/// of the pixels that become the object.
+public struct PreparedPatch: Sendable, Hashable {
+    /// RGBA pixels, straight alpha; in `.hard` mode the alpha is the mask (0 or 255).
+    public var image: Image
+    /// Object pixels: alpha ≥ the threshold.
+    public var mask: BinaryMask
+    /// Column of the patch's left edge in the background (may be negative).
+    public var x: Int
+    /// Row of the patch's top edge in the background (may be negative).
+    public var y: Int
+}
+
+/// Turns a planned paste and its cutout into a `PreparedPatch` (X-Paste's `_load_RGBA` after the
+/// clean-up, plus the rotation and colour jitter it can add).
+enum PatchBuilder {
+    /// Nil when X-Paste's size rule skips the paste.
+    static func prepare(_ paste: PlannedPaste, cutout: inout CutoutPyramid, imageWidth: Int, imageHeight: Int,
+                        parameters p: CompositorParameters) throws(ImageError) -> PreparedPatch? {
+        let original = cutout.original
+        guard let size = paste.targetSize(cutoutWidth: original.width, cutoutHeight: original.height,
+                                          imageWidth: imageWidth, imageHeight: imageHeight, minSide: p.minPatchSide) else { return nil }
+        // RGBA resizing premultiplies the colour, so the (arbitrary) RGB under transparent pixels
+        // does not bleed into the object's edge.
+        var patch = try cutout.source(forWidth: size.width, height: size.height)
+            .resized(width: size.width, height: size.height, filter: p.resizeFilter)
+        if paste.flip { patch = patch.flippedHorizontally() }
+        if paste.rotationDegrees != 0 { patch = CutoutAugment.rotated(patch, degrees: paste.rotationDegrees) }
+        if let jitter = paste.colorJitter { CutoutAugment.colorJitter(&patch, jitter) }
+        let mask = objectMask(&patch, threshold: p.alphaThreshold, hard: p.blending == .hard)
+        // X-Paste places the patch so that its box centre lands on the drawn centre.
+        return PreparedPatch(image: patch, mask: mask, x: paste.centerX - patch.width / 2, y: paste.centerY - patch.height / 2)
+    }
+
+    /// The pixels with alpha ≥ `threshold`; with `hard`, the alpha is set to 255 on them and 0
+    /// elsewhere in the same pass, so compositing copies exactly the mask.
+    static func objectMask(_ patch: inout Image, threshold: UInt8, hard: Bool) -> BinaryMask {
+        patch = patch.packed()
+        var mask = BinaryMask(width: patch.width, height: patch.height)
+        let n = patch.pixelCount
+        patch.pixels.withUnsafeMutableBufferPointer { px in
+            mask.bits.withUnsafeMutableBufferPointer { bits in
+                for i in 0..<n {
+                    let on: UInt8 = px[i * 4 + 3] >= threshold ? 1 : 0
+                    bits[i] = on
+                    if hard { px[i * 4 + 3] = on &* 255 }
+                }
+            }
+        }
+        return mask
+    }
+}

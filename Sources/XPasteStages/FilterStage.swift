@@ -1,0 +1,216 @@
+import Foundation
+import Logging
+import XPasteBank
+import XPasteImage
+import XPasteInference
+
+/// The filter stage over the bank: X-Paste's CLIP keep rule per category. Every pending instance's
+/// cutout is put on white and scored by CLIP against `a photo of {name}`; the category's bar is
+/// `min(min_clip, best − tolerance)` and the area ratio must be within bounds (`CLIPFilterRule`).
+/// The score, the decision (`decided_by = filter`) and its numbers (in the reason) are stored, one
+/// transaction per category.
+///
+/// Earlier filter decisions in the category count too (those with a stored area ratio): their
+/// stored scores take part in the best score, and a verdict the new best changes is updated, so
+/// filtering in several runs ends where filtering everything at once would. Decisions made by a
+/// person are never touched and do not move the bar.
+public struct FilterStage: Sendable {
+    /// What to filter and how.
+    public struct Options: Sendable {
+        /// Only these categories (nil: every category with pending instances).
+        public var categoryIds: [Int64]?
+        /// The keep rule (X-Paste's values by default).
+        public var rule: CLIPFilterRule
+        /// Cutouts per CLIP call.
+        public var batchSize: Int
+        /// Limits on decoding cutouts.
+        public var decodeLimits: DecodeLimits
+
+        /// Options; by default X-Paste's rule, 32 cutouts at a time.
+        public init(
+            categoryIds: [Int64]? = nil, rule: CLIPFilterRule = CLIPFilterRule(), batchSize: Int = 32,
+            decodeLimits: DecodeLimits = .default
+        ) {
+            self.categoryIds = categoryIds
+            self.rule = rule
+            self.batchSize = batchSize
+            self.decodeLimits = decodeLimits
+        }
+    }
+
+    /// The bank read from and written to.
+    public let bank: any InstanceBank
+    /// The CLIP scorer.
+    public let scorer: CLIPScorer
+    /// Where decoding and scoring run (off the cooperative pool).
+    public let executor: InferenceExecutor
+    /// Where the stage logs.
+    public let logger: Logger
+
+    /// A stage.
+    public init(bank: any InstanceBank, scorer: CLIPScorer, executor: InferenceExecutor, logger: Logger) {
+        self.bank = bank
+        self.scorer = scorer
+        self.executor = executor
+        self.logger = logger
+    }
+
+    /// Filters every category with pending instances (of the chosen ones), reporting progress
+    /// after each batch of cutouts.
+    public func run(_ options: Options = Options(), progress: StageProgress.Handler = { _ in }) async throws(StageError) -> FilterSummary {
+        let rule = options.rule
+        guard options.batchSize > 0 else { throw .invalidArgument("batch size must be positive") }
+        guard rule.minAreaRatio <= rule.maxAreaRatio, rule.tolerance >= 0, rule.minScore.isFinite else {
+            throw .invalidArgument("the rule needs min area ≤ max area, a tolerance ≥ 0 and a finite min score")
+        }
+        let wanted = options.categoryIds.map(Set.init)
+        let categories = try banked { () throws(BankError) in try bank.categoryCounts() }
+            .filter { $0.pending > 0 && (wanted?.contains($0.categoryId) ?? true) }
+            .sorted { $0.categoryId < $1.categoryId }
+        let total = categories.reduce(0) { $0 + $1.pending }
+        var summary = FilterSummary()
+        var done = 0
+        for category in categories {
+            let outcome = try await filter(category, options: options) { scored in
+                progress(StageProgress(
+                    stage: "filter", done: done + scored, total: total,
+                    detail: "\(summary.accepted) accepted, \(summary.rejected) rejected so far; scoring \(category.name)"))
+            }
+            done += outcome.scored
+            summary.categories.append(outcome)
+            logger.info("filtered category", metadata: [
+                "category": "\(category.name)", "scored": "\(outcome.scored)", "accepted": "\(outcome.accepted)",
+                "bar": "\(outcome.bar)", "best": "\(outcome.best)",
+            ])
+        }
+        progress(StageProgress(
+            stage: "filter", done: done, total: total, detail: "\(summary.accepted) accepted, \(summary.rejected) rejected"))
+        return summary
+    }
+
+    /// The numbers behind a decision, as stored in the instance's reason.
+    public static func reason(_ decision: CLIPFilterRule.Decision, rule: CLIPFilterRule) -> String {
+        let score = String(format: "%.2f", decision.score), bar = String(format: "%.2f", decision.bar)
+        let best = String(format: "%.2f", decision.best), area = String(format: "%.4f", decision.areaRatio)
+        let bounds = "[\(rule.minAreaRatio), \(rule.maxAreaRatio)]"
+        let comparison = decision.score >= decision.bar ? "≥" : "<"
+        return "\(decision.reason.rawValue): score \(score) \(comparison) bar \(bar) (best \(best), min_clip \(rule.minScore), "
+            + "tolerance \(rule.tolerance)); area \(area) \(decision.reason == .area ? "outside" : "in") \(bounds)"
+    }
+
+    /// An instance taking part in a category's decision.
+    private struct Judged {
+        var instance: BankInstance
+        var score: Float
+        var areaRatio: Double
+        var isNew: Bool
+        var unreadable: String?
+    }
+
+    private func filter(
+        _ category: CategoryCounts, options: Options, scoredSoFar: (Int) -> Void
+    ) async throws(StageError) -> FilterSummary.Category {
+        let pending = try instances(of: category.categoryId, statuses: [.pending])
+        // Earlier filter decisions with their stored numbers take part in the bar.
+        let earlier = try instances(of: category.categoryId, statuses: [.accepted, .rejected]).filter {
+            $0.decidedBy == .filter && $0.clipScore != nil && $0.areaRatio != nil
+        }
+        let prompt = CLIPScorer.prompt(for: category.name)
+        var judged: [Judged] = []
+        var start = 0
+        while start < pending.count {
+            let chunk = Array(pending[start..<min(start + options.batchSize, pending.count)])
+            judged += try await score(chunk, prompt: prompt, options: options)
+            start += chunk.count
+            scoredSoFar(start)
+        }
+        judged += earlier.map { Judged(instance: $0, score: Float($0.clipScore!), areaRatio: $0.areaRatio!, isNew: false) }
+
+        let readable = judged.filter { $0.unreadable == nil }
+        let decisions = options.rule.decide(readable.map { CLIPFilterRule.Candidate(score: $0.score, areaRatio: $0.areaRatio) })
+        var outcome = FilterSummary.Category(
+            id: category.categoryId, name: category.name, scored: pending.count, accepted: 0, lowScore: 0, area: 0,
+            unreadable: 0, redecided: 0, bar: decisions.first?.bar ?? options.rule.minScore, best: decisions.first?.best ?? 0)
+        try bankWrite(bank) { writer in
+            for (item, decision) in zip(readable, decisions) {
+                let status: InstanceStatus = decision.keep ? .accepted : .rejected
+                if item.isNew {
+                    try writer.setClipScore(Double(item.score), forInstance: item.instance.id)
+                    switch decision.reason {
+                    case .kept: outcome.accepted += 1
+                    case .lowScore: outcome.lowScore += 1
+                    case .area: outcome.area += 1
+                    }
+                } else if item.instance.status == status {
+                    continue
+                } else {
+                    outcome.redecided += 1
+                }
+                _ = try writer.setStatus(
+                    status, reason: Self.reason(decision, rule: options.rule), decidedBy: .filter, for: .ids([item.instance.id]))
+            }
+            for item in judged where item.unreadable != nil {
+                outcome.unreadable += 1
+                _ = try writer.setStatus(
+                    .rejected, reason: "unreadable cutout: \(item.unreadable!)", decidedBy: .filter, for: .ids([item.instance.id]))
+            }
+        }
+        return outcome
+    }
+
+    /// Every instance of a category with one of `statuses`.
+    private func instances(of categoryId: Int64, statuses: [InstanceStatus]) throws(StageError) -> [BankInstance] {
+        var out: [BankInstance] = []
+        var cursor: String?
+        repeat {
+            let page = try banked { () throws(BankError) in
+                try bank.browse(InstanceQuery(
+                    filter: InstanceFilter(categoryIds: [categoryId], statuses: statuses), order: .newest,
+                    limit: InstanceQuery.maximumLimit, cursor: cursor))
+            }
+            out += page.instances
+            cursor = page.nextCursor
+        } while cursor != nil
+        return out
+    }
+
+    /// Scores a batch of pending instances: cutouts read from the bank, decoded and scored on the
+    /// executor. An instance without an area ratio gets one from its cutout's alpha (> 128) over
+    /// its source's size.
+    private func score(_ batch: [BankInstance], prompt: String, options: Options) async throws(StageError) -> [Judged] {
+        let cutouts = try banked { () throws(BankError) in try bank.cutouts(of: batch.map(\.id)) }
+        var sourceSizes: [Int64: Int] = [:]
+        for instance in batch where instance.areaRatio == nil && sourceSizes[instance.sourceId] == nil {
+            let source = try banked { () throws(BankError) in try bank.source(id: instance.sourceId) }
+            sourceSizes[instance.sourceId] = source.map { $0.width * $0.height }
+        }
+        let scorer = scorer, sizes = sourceSizes
+        do throws(InferenceError) {
+            return try await executor.perform { () throws(InferenceError) -> [Judged] in
+                var images: [Image] = []
+                var judged: [Judged] = []
+                for (instance, cutout) in zip(batch, cutouts) {
+                    var item = Judged(instance: instance, score: 0, areaRatio: instance.areaRatio ?? 0, isNew: true)
+                    do throws(ImageError) {
+                        let image = try ImageCodec.decode([UInt8](cutout.png), limits: options.decodeLimits)
+                        if instance.areaRatio == nil {
+                            let pixels = sizes[instance.sourceId] ?? image.pixelCount
+                            item.areaRatio = Double(image.alphaChannel()?.binarized(threshold: 129).area ?? image.pixelCount)
+                                / Double(max(pixels, 1))
+                        }
+                        images.append(image)
+                    } catch {
+                        item.unreadable = "\(error.code): \(error.description)"
+                    }
+                    judged.append(item)
+                }
+                let scores = images.isEmpty ? [] : try scorer.scores(images: images, prompts: [prompt]).map { $0[0] }
+                var next = scores.makeIterator()
+                for k in judged.indices where judged[k].unreadable == nil { judged[k].score = next.next()! }
+                return judged
+            }
+        } catch {
+            throw .inference(error)
+        }
+    }
+}
