@@ -12,36 +12,21 @@ public struct BankBackgrounds: BackgroundSource {
     public let sourceIDs: [Int64]
     private let limits: DecodeLimits
 
-    /// Lists the bank's background sources.
-    ///
-    /// The bank has no query for sources by kind, so this walks source ids upwards until it has
-    /// seen as many sources as the bank reports (ids are never reused; gaps left by deletions only
-    /// cost a lookup each).
+    /// Lists the bank's background sources, paging through them in id order.
     public init(bank: any InstanceBank, limits: DecodeLimits = .default) throws(CompositorError) {
         var ids: [Int64] = []
         do {
-            let stats = try bank.stats()
-            let total = stats.sources
-            guard (stats.sourcesByKind[.background] ?? 0) > 0 else { throw CompositorError.invalidBackground("the bank has no background source") }
-            var seen = 0, id: Int64 = 1, misses = 0
-            while seen < total, misses < 1_000_000 {
-                if let s = try bank.source(id: id) {
-                    seen += 1
-                    misses = 0
-                    if s.kind == .background, s.status != .failed, s.storage != .none { ids.append(id) }
-                } else {
-                    misses += 1
-                }
-                id += 1
+            var after: Int64 = 0
+            while true {
+                let page = try bank.sources(status: nil, kinds: [.background], categoryIds: nil, afterId: after, limit: 1000)
+                for s in page where s.status != .failed && s.storage != .none { ids.append(s.id) }
+                guard let last = page.last else { break }
+                after = last.id
             }
-        } catch let e as CompositorError {
-            throw e
-        } catch let e as BankError {
-            throw .bank(e)
         } catch {
-            throw .invalidBackground("\(error)")
+            throw .bank(error)
         }
-        guard !ids.isEmpty else { throw .invalidBackground("the bank keeps no background image bytes") }
+        guard !ids.isEmpty else { throw .invalidBackground("the bank has no usable background source (kind background, image bytes kept, not failed)") }
         self.bank = bank
         self.sourceIDs = ids
         self.limits = limits
