@@ -23,12 +23,22 @@ enum BankSchema {
         var sql: String
     }
 
-    /// This build's migrations followed by `later` ones, each stamping the next version.
-    static func migrator(appending later: [SQLMigration]) -> DatabaseMigrator {
+    /// The migrations that shipped, in order. Never edit one once merged: add the next.
+    static let builtIn: [(id: String, migrate: @Sendable (Database) throws -> Void)] = [
+        ("v1", v1),
+        ("v2-source-status", v2),
+    ]
+
+    /// This build's migrations (the first `builtInCount` of them, to play an older release) followed
+    /// by `later` ones (to play a newer release), each stamping its version.
+    static func migrator(builtInCount: Int? = nil, appending later: [SQLMigration]) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1", migrate: v1)
+        let shipped = builtIn.prefix(builtInCount ?? builtIn.count)
+        for (id, migrate) in shipped {
+            migrator.registerMigration(id, migrate: migrate)
+        }
         for (offset, migration) in later.enumerated() {
-            let version = 2 + offset
+            let version = shipped.count + 1 + offset
             migrator.registerMigration(migration.id) { db in
                 try db.execute(sql: migration.sql)
                 try stamp(db, version: version)
@@ -182,6 +192,13 @@ enum BankSchema {
             }
         }
         try stamp(db, version: 1)
+    }
+
+    /// Stages page through sources by status (`InstanceBank.sources(status:…)`): without this index
+    /// every poll for pending work scans the sources from the start.
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX source_by_status ON source(status, id)")
+        try stamp(db, version: 2)
     }
 
     /// Marks the file as an xpaste bank of `version`; every migration ends with it.

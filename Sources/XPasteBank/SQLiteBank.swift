@@ -29,13 +29,13 @@ public final class SQLiteBank: InstanceBank {
         try self.init(url: url, configuration: configuration, logger: logger, laterMigrations: [], faults: nil)
     }
 
-    /// Test seam: migrations appended after this build's (to play a newer release) and failure
-    /// injection.
+    /// Test seam: only the first `builtInMigrations` of this build's migrations (to play an older
+    /// release), migrations appended after them (to play a newer one), and failure injection.
     init(
-        url: URL, configuration: BankConfiguration, logger: Logger, laterMigrations: [BankSchema.SQLMigration],
-        faults: BankFaultInjector?
+        url: URL, configuration: BankConfiguration, logger: Logger, builtInMigrations: Int? = nil,
+        laterMigrations: [BankSchema.SQLMigration], faults: BankFaultInjector?
     ) throws(BankError) {
-        let migrator = BankSchema.migrator(appending: laterMigrations)
+        let migrator = BankSchema.migrator(builtInCount: builtInMigrations, appending: laterMigrations)
         self.url = url
         self.logger = logger
         self.configuration = configuration

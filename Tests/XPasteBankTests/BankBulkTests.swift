@@ -106,7 +106,7 @@ import Testing
             try BankFixture.instance(source: crawled, category: 3, seed: 3),
         ])
         let stats = try f.bank.stats()
-        #expect(stats.schemaVersion == 1 && stats.categories == 3 && stats.categoriesWithAccepted == 1)
+        #expect(stats.schemaVersion == SQLiteBank.schemaVersion && stats.categories == 3 && stats.categoriesWithAccepted == 1)
         #expect(stats.sourcesByKind == [.crawled: 1, .generated: 2] && stats.sources == 3)
         #expect(stats.instancesByStatus[.accepted] == 1 && stats.instancesByStatus[.rejected] == 1 && stats.instancesByStatus[.pending] == 1)
         #expect(stats.fileBytes > 0)
