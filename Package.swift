@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Module layout follows docs/ARCHITECTURE (shared/design/ARCHITECTURE.md): lower rows never import
+// Module layout follows ../shared/design/ARCHITECTURE.md: lower rows never import
 // higher ones, and each heavy dependency lives in exactly one module.
 let package = Package(
     name: "xpaste",
