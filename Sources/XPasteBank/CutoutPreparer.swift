@@ -46,14 +46,13 @@ enum CutoutPreparer {
                 for i in 0..<alpha.values.count { px[i * 4 + 3] = alpha.values[i] }
             }
         }
-        let w = image.width, h = image.height
-        var object = BinaryMask(width: w, height: h)
-        image.pixels.withUnsafeBufferPointer { px in
-            object.bits.withUnsafeMutableBufferPointer { bits in
-                for i in 0..<(w * h) { bits[i] = px[i * 4 + 3] > 128 ? 1 : 0 }
-            }
+        let cutout: ObjectCutout?
+        do { cutout = try ObjectCutout.cut(image, by: image.alphaChannel() ?? Mask(width: image.width, height: image.height, value: 255)) } catch {
+            throw BankError.invalidImport("\(error)")
         }
-        return try cut(image, by: object.largestComponentWithHolesFilled())
+        guard let cutout else { return nil }
+        return Prepared(cutout: try encode(cutout.image), box: cutout.box, areaRatio: cutout.areaRatio,
+                        sourceWidth: image.width, sourceHeight: image.height)
     }
 
     /// `image` cut out by `mask` (same size): pixels outside the mask transparent, cropped to the

@@ -99,7 +99,9 @@ public final class InstanceExtractor: Sendable {
             }
             let winner = Self.winner(candidates, scored: scorer != nil)
             let object = try winner.flatMap { s throws(InferenceError) in
-                try ObjectCutout.cut(images[i], by: masks[s][i], threshold: threshold)
+                do { return try ObjectCutout.cut(images[i], by: masks[s][i], threshold: threshold) } catch {
+                    throw .invalidInput("cannot cut the object out: \(error)")
+                }
             }
             results.append(ExtractionResult(
                 candidates: candidates, winner: winner, mask: winner.map { masks[$0][i] }, object: object))

@@ -152,7 +152,7 @@ struct ExtractorTests {
         #expect(!binary[75, 8])
         #expect(binary[62, 52] && cut.box.maxX == 63 && cut.box.maxY == 53)
         #expect(try ObjectCutout.cut(image, by: Mask(width: 90, height: 64, value: 128)) == nil)
-        #expect(throws: InferenceError.self) { try ObjectCutout.cut(image, by: Mask(width: 10, height: 10)) }
+        #expect(throws: ImageError.self) { try ObjectCutout.cut(image, by: Mask(width: 10, height: 10)) }
     }
 
     @Test func cleanUpMatchesOpenCV() throws {
