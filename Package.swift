@@ -18,6 +18,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // A C target rather than a bare system-library module: libpng and libjpeg report errors with
@@ -61,11 +68,37 @@ let package = Package(
             name: "XPasteStages",
             dependencies: ["XPasteInference", "XPasteBank", .product(name: "Logging", package: "swift-log")]
         ),
+        // Jobs: pipeline specs (YAML), the job state machine, the job store and the runner (a Service).
+        .target(
+            name: "XPastePipeline",
+            dependencies: [
+                "XPasteStages", "XPasteCompositor", "XPasteBank", "XPasteInference", "XPasteLVIS",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The HTTP service (Hummingbird 2): routes, problem+json errors, auth, SSE, static web/.
+        .target(
+            name: "XPasteServer",
+            dependencies: [
+                "XPastePipeline", "XPasteStages", "XPasteBank", "XPasteCompositor", "XPasteInference", "XPasteImage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "xpaste",
             dependencies: [
                 "XPasteImage", "XPasteLVIS", "XPasteBank", "XPasteCompositor",
-                "XPasteInference", "XPasteStages",
+                "XPasteInference", "XPasteStages", "XPastePipeline", "XPasteServer",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,6 +122,17 @@ let package = Package(
         .testTarget(
             name: "XPasteStagesTests",
             dependencies: ["XPasteStages", "XPasteTestSupport"]
+        ),
+        .testTarget(
+            name: "XPastePipelineTests",
+            dependencies: ["XPastePipeline", "XPasteTestSupport"]
+        ),
+        .testTarget(
+            name: "XPasteServerTests",
+            dependencies: [
+                "XPasteServer", "XPastePipeline", "XPasteTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

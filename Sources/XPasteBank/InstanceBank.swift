@@ -43,6 +43,9 @@ public protocol InstanceBank: Sendable {
     func categoryCounts() throws(BankError) -> [CategoryCounts]
     /// Bank-wide totals.
     func stats() throws(BankError) -> BankStats
+    /// Per category, the CLIP scores of the instances `filter` matches in `bins` equal bins over
+    /// `range` (categories with no matching instance are left out).
+    func scoreHistograms(_ filter: InstanceFilter, bins: Int, range: ClosedRange<Double>) throws(BankError) -> [ScoreHistogram]
 
     /// The cutout PNG of an instance.
     func cutout(of instanceId: Int64) throws(BankError) -> InstanceCutout

@@ -106,6 +106,13 @@ public final class SQLiteBank: InstanceBank {
         }
     }
 
+    /// Copies the write-ahead log into the bank file without closing it. A long-running service
+    /// calls this periodically: with readers always open, SQLite's automatic checkpoints can fall
+    /// behind and the log grows without bound.
+    public func checkpoint() throws(BankError) {
+        try BankErrorMapping.run { try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) } }
+    }
+
     /// Runs `body` in one write transaction (GRDB's writer queue: one writer at a time, readers
     /// unaffected); everything it wrote commits together or, if it throws, not at all.
     public func write<T>(_ body: (any BankWriter) throws -> T) throws -> T {

@@ -62,7 +62,12 @@ public struct ExtractStage: Sendable {
 
     /// Extracts every pending source (of the chosen categories), reporting progress after each
     /// batch.
-    public func run(_ options: Options = Options(), progress: StageProgress.Handler = { _ in }) async throws(StageError) -> ExtractSummary {
+    /// `shouldContinue` is asked before every batch; when it says no, the stage throws
+    /// `StageError.stopped` with everything before that batch committed.
+    public func run(
+        _ options: Options = Options(), progress: StageProgress.Handler = { _ in },
+        shouldContinue: StageProgress.Continuation = { true }
+    ) async throws(StageError) -> ExtractSummary {
         guard options.batchSize > 0, options.thumbnailSide > 0 else {
             throw .invalidArgument("batch size and thumbnail side must be positive")
         }
@@ -71,6 +76,7 @@ public struct ExtractStage: Sendable {
         var after: Int64 = 0
         var names: [Int64: String] = [:]
         while true {
+            guard shouldContinue() else { throw .stopped }
             let page = try banked { () throws(BankError) in
                 try bank.sources(
                     status: .pending, kinds: Self.kinds, categoryIds: options.categoryIds, afterId: after,
@@ -84,7 +90,9 @@ public struct ExtractStage: Sendable {
             summary.sources += page.count
             progress(StageProgress(
                 stage: "extract", done: summary.sources, total: max(total, summary.sources),
-                detail: "\(summary.instances) instances, \(summary.empty) without object, \(summary.failures.count) failed"))
+                detail: "\(summary.instances) instances, \(summary.empty) without object, \(summary.failures.count) failed",
+                failed: summary.failures.count,
+                errorCounts: summary.failures.reduce(into: [:]) { $0[StageProgress.code(ofFailure: $1.error), default: 0] += 1 }))
         }
         logger.notice("extract finished", metadata: [
             "sources": "\(summary.sources)", "instances": "\(summary.instances)", "failed": "\(summary.failures.count)",

@@ -57,7 +57,12 @@ public struct FilterStage: Sendable {
 
     /// Filters every category with pending instances (of the chosen ones), reporting progress
     /// after each batch of cutouts.
-    public func run(_ options: Options = Options(), progress: StageProgress.Handler = { _ in }) async throws(StageError) -> FilterSummary {
+    /// `shouldContinue` is asked before every category; when it says no, the stage throws
+    /// `StageError.stopped` with the categories before it committed.
+    public func run(
+        _ options: Options = Options(), progress: StageProgress.Handler = { _ in },
+        shouldContinue: StageProgress.Continuation = { true }
+    ) async throws(StageError) -> FilterSummary {
         let rule = options.rule
         guard options.batchSize > 0 else { throw .invalidArgument("batch size must be positive") }
         guard rule.minAreaRatio <= rule.maxAreaRatio, rule.tolerance >= 0, rule.minScore.isFinite else {
@@ -71,6 +76,7 @@ public struct FilterStage: Sendable {
         var summary = FilterSummary()
         var done = 0
         for category in categories {
+            guard shouldContinue() else { throw .stopped }
             let outcome = try await filter(category, options: options) { scored in
                 progress(StageProgress(
                     stage: "filter", done: done + scored, total: total,

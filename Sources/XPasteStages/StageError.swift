@@ -14,6 +14,9 @@ public enum StageError: Error, Sendable, Hashable, CustomStringConvertible {
     case inference(InferenceError)
     /// A stage option is out of range or names something that does not exist.
     case invalidArgument(String)
+    /// The caller asked the stage to stop at a batch boundary (a cancel, a shutdown); every batch
+    /// before it has committed.
+    case stopped
 
     /// Stable machine-readable code.
     public var code: String {
@@ -21,6 +24,7 @@ public enum StageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .bank(let e): e.code
         case .inference(let e): e.code
         case .invalidArgument: "stage.invalid_argument"
+        case .stopped: "stage.stopped"
         }
     }
 
@@ -30,6 +34,7 @@ public enum StageError: Error, Sendable, Hashable, CustomStringConvertible {
         case .bank(let e): e.description
         case .inference(let e): e.description
         case .invalidArgument(let m): "invalid stage argument: \(m)"
+        case .stopped: "the stage was stopped at a batch boundary"
         }
     }
 }

@@ -1,0 +1,151 @@
+import Foundation
+import Logging
+import XPasteBank
+import XPasteInference
+
+/// Turns a job request into a job record, refusing at once what would fail later: an unknown
+/// pipeline or stage id, a stage this build lacks, a bad parameter, a path outside the allowed
+/// roots, a missing model (unless `pull_missing`). Only when everything checks out are the
+/// categories resolved in the bank (new names become user categories).
+public struct JobPlanner: Sendable {
+    /// The installed pipelines.
+    public let catalog: PipelineCatalog
+    /// Where models are looked for.
+    public let models: ModelsDirectory
+    /// Which server-side paths requests may name.
+    public let paths: PathPolicy
+    /// The bank categories live in.
+    public let bank: any InstanceBank
+
+    /// A planner.
+    public init(catalog: PipelineCatalog, models: ModelsDirectory, paths: PathPolicy, bank: any InstanceBank) {
+        self.catalog = catalog
+        self.models = models
+        self.paths = paths
+        self.bank = bank
+    }
+
+    /// The stages of `spec` with `overrides` applied: enabled flags and typed parameters (the
+    /// parameters of a disabled stage are checked only when it is one this build has).
+    public func plan(
+        _ spec: PipelineSpec, overrides: [String: PipelineValue]
+    ) throws(PipelineError) -> [(status: StageStatus, plan: StagePlan?)] {
+        let ids = Set(spec.stages.map(\.id))
+        for key in overrides.keys.sorted() where !ids.contains(key) {
+            throw .invalidRequest(
+                field: "$.overrides.\(key)",
+                message: "pipeline \(spec.name) has no stage with id \"\(key)\"; its stages: \(spec.stages.map(\.id).joined(separator: ", "))")
+        }
+        var out: [(StageStatus, StagePlan?)] = []
+        for stage in spec.stages {
+            var given = stage.with
+            var enabled = stage.enabled
+            if case .object(var o)? = overrides[stage.id] {
+                if let e = o.removeValue(forKey: "enabled") {
+                    guard let b = e.boolValue else {
+                        throw .invalidRequest(field: "$.overrides.\(stage.id).enabled", message: "expected a boolean")
+                    }
+                    enabled = b
+                }
+                given = PipelineValue.object(given).merging(.object(o)).objectValue ?? given
+            }
+            let field = overrides[stage.id] == nil ? "stages.\(stage.id).with" : "$.overrides.\(stage.id)"
+            if enabled {
+                let plan = try StagePlan.make(stage.stage, parameters: .object(given), path: field)
+                try checkPaths(plan, field: field)
+                out.append((StageStatus(id: stage.id, stage: stage.stage, parameters: plan.parameters, enabled: true), plan))
+            } else {
+                out.append((StageStatus(id: stage.id, stage: stage.stage, parameters: .object(given), enabled: false), nil))
+            }
+        }
+        return out
+    }
+
+    /// A job record for `request`, planned, checked, with its categories resolved in the bank.
+    public func job(for request: JobRequest, idempotencyKey: String?, now: Date = Date()) throws(PipelineError) -> JobRecord {
+        let spec: PipelineSpec
+        switch request.pipeline {
+        case .named(let name): spec = try catalog.spec(named: name)
+        case .inline(let value): spec = try PipelineSpecParser.parse(value)
+        }
+        let stages = try plan(spec, overrides: request.overrides)
+        let enabled = stages.compactMap { s in s.plan.map { (id: s.status.id, plan: $0) } }
+        guard !enabled.isEmpty else { throw .invalidRequest(field: "$.overrides", message: "every stage of the pipeline is switched off") }
+        let missing = ModelRequirements.missing(ModelRequirements.requirements(enabled), in: models)
+        if !missing.isEmpty {
+            guard request.pullMissing else { throw .missingModels(missing) }
+            let unknown = missing.filter { ModelCatalog.entries[$0.name] == nil }
+            if !unknown.isEmpty { throw .missingModels(unknown) }
+        }
+        let needsCategories = enabled.contains { $0.plan.kind != .composite }
+        if needsCategories && request.categories.isEmpty {
+            throw .invalidRequest(field: "$.categories", message: "name at least one category for pipeline \(spec.name)")
+        }
+        var statuses = stages.map(\.status)
+        if request.pullMissing && !missing.isEmpty {
+            statuses.insert(
+                StageStatus(
+                    id: "models", stage: .models,
+                    parameters: .object(["pull": .array(missing.map { .string($0.name) })]), enabled: true),
+                at: 0)
+        }
+        let categories = try resolve(request.categories)
+        return JobRecord(
+            id: Self.newId(now: now), pipeline: spec.name, spec: spec, categories: categories, overrides: request.overrides,
+            state: .queued, stages: statuses, error: nil, attempt: 1, idempotencyKey: idempotencyKey, createdAt: now,
+            updatedAt: now, startedAt: nil, finishedAt: nil)
+    }
+
+    private func checkPaths(_ plan: StagePlan, field: String) throws(PipelineError) {
+        switch plan {
+        case .ingest(let p):
+            if let folder = p.folder { _ = try paths.resolve(folder, field: "\(field).folder") }
+        case .composite(let p):
+            if let b = p.backgrounds { _ = try paths.resolve(b, field: "\(field).backgrounds") }
+            if let a = p.annotations { _ = try paths.resolve(a, field: "\(field).annotations") }
+            if let s = p.sizePrior { _ = try paths.resolve(s, field: "\(field).size_prior") }
+        case .extract, .filter:
+            break
+        }
+    }
+
+    /// Finds or creates each category: an LVIS id links to (or records) that LVIS category; a name
+    /// finds the bank's category by name, normalised name or synonym, or becomes a user category.
+    private func resolve(_ requests: [CategoryRequest]) throws(PipelineError) -> [JobCategory] {
+        var out: [JobCategory] = []
+        var seen = Set<Int64>()
+        do {
+            for r in requests {
+                let category: BankCategory
+                if let lvis = r.lvisId {
+                    if let existing = try bank.category(id: lvis) {
+                        category = existing
+                    } else {
+                        category = BankCategory(id: lvis, name: BankCategory.normalizedName(r.name), synonyms: r.synonyms ?? [], definition: r.def)
+                        try bank.upsertCategories([category])
+                    }
+                } else if let existing = try bank.category(named: r.name) {
+                    category = existing
+                } else {
+                    var made = try bank.userCategory(named: r.name)
+                    if r.synonyms != nil || r.def != nil {
+                        made.synonyms = r.synonyms ?? made.synonyms
+                        made.definition = r.def ?? made.definition
+                        try bank.upsertCategories([made])
+                    }
+                    category = made
+                }
+                if seen.insert(category.id).inserted { out.append(JobCategory(id: category.id, name: category.name)) }
+            }
+        } catch {
+            throw .store(error)
+        }
+        return out
+    }
+
+    /// A new job id: time-ordered (milliseconds, hex) with 48 random bits.
+    static func newId(now: Date) -> String {
+        let ms = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        return "j" + String(ms, radix: 16) + String(format: "%012llx", UInt64.random(in: 0..<(1 << 48)))
+    }
+}
