@@ -3,7 +3,8 @@ SWIFT   ?= swift
 VENV    ?= .venv
 HOST    ?= 127.0.0.1
 PORT    ?= 8080
-BANK    ?= data/bank.sqlite
+DATA    ?= data
+MODELS  ?= models
 export XPASTE_PYTHON ?= $(abspath $(VENV))/bin/python
 SHELL   := /bin/bash
 
@@ -26,9 +27,9 @@ test: setup
 		echo "error: compiler warnings in project code (listed above)"; exit 1; fi
 	$(SWIFT) test --skip-build
 
+# The service on the embedded SQLite default: data in $(DATA), models in $(MODELS).
 serve: build-release
-	@mkdir -p $(dir $(BANK))
-	$$($(SWIFT) build -c release --show-bin-path)/xpaste serve --host $(HOST) --port $(PORT) --bank $(BANK)
+	$$($(SWIFT) build -c release --show-bin-path)/xpaste serve --host $(HOST) --port $(PORT) --data $(DATA) --models $(MODELS)
 
 bench: setup
 	scripts/bench-all

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import XPasteBank
+import XPastePipeline
+
+/// What a submission is refused for, at once, before any job exists.
+@Suite("Job planning")
+struct JobPlannerTests {
+    static func request(_ json: String) throws -> JobRequest {
+        try JobRequest.parse(try PipelineValue.json(Data(json.utf8)))
+    }
+
+    @Test func missingModelsAreNamedWithTheirRemedy() throws {
+        let f = try PipelineFixture()
+        let r = try Self.request(#"{"categories": ["dog"], "pipeline": "upload", "overrides": {"filter": {"enabled": true}}}"#)
+        #expect(throws: PipelineError.missingModels([.init(
+            name: "clip-vit-l-14", stage: "filter", remedy: "run `xpaste models pull clip-vit-l-14`, or submit with \"pull_missing\": true")])) {
+            try f.runner.planner.job(for: r, idempotencyKey: nil)
+        }
+        // With pull_missing, a models stage comes first.
+        var pull = r
+        pull.pullMissing = true
+        let job = try f.runner.planner.job(for: pull, idempotencyKey: nil)
+        #expect(job.stages.map(\.stage) == [.models, .ingest, .extract, .filter])
+        #expect(job.stages[0].parameters == .object(["pull": .array([.string("clip-vit-l-14")])]))
+        // A model not in the catalogue cannot be pulled.
+        let unknown = try Self.request(#"{"categories": ["dog"], "pipeline": "upload", "pull_missing": true, "overrides": {"extract": {"segmenters": ["mine"]}}}"#)
+        #expect(throws: PipelineError.self) { try f.runner.planner.job(for: unknown, idempotencyKey: nil) }
+    }
+
+    @Test func categoriesResolveAndStagesPlan() throws {
+        let f = try PipelineFixture()
+        try f.bank.upsertCategories([BankCategory(id: 3, name: "aerosol_can", synonyms: ["spray_can"])])
+        let job = try f.runner.planner.job(
+            for: try Self.request(#"{"categories": ["spray can", "Puppy", {"name": "x", "lvis_id": 12}], "pipeline": "upload"}"#),
+            idempotencyKey: "k")
+        #expect(job.categories.map(\.id) == [3, BankCategory.userIdBase, 12])
+        #expect(job.categories.map(\.name) == ["aerosol_can", "Puppy", "x"])
+        #expect(job.stages.map(\.state) == [.pending, .pending, .skipped])
+        #expect(job.state == .queued && job.idempotencyKey == "k" && job.attempt == 1)
+    }
+
+    @Test func refusals() throws {
+        let f = try PipelineFixture()
+        func code(_ json: String) -> String? {
+            do {
+                _ = try f.runner.planner.job(for: try Self.request(json), idempotencyKey: nil)
+                return nil
+            } catch let e as PipelineError {
+                return e.code
+            } catch {
+                return "other"
+            }
+        }
+        #expect(code(#"{"categories": ["dog"], "pipeline": "xpaste"}"#) == "pipeline.stage_unavailable")
+        #expect(code(#"{"categories": ["dog"], "pipeline": "nope"}"#) == "pipeline.unknown")
+        #expect(code(#"{"categories": [], "pipeline": "upload"}"#) == "job.invalid_request")
+        #expect(code(#"{"categories": ["dog"], "pipeline": "upload", "overrides": {"paint": {}}}"#) == "job.invalid_request")
+        #expect(code(#"{"categories": ["dog"], "pipeline": "upload", "overrides": {"ingest": {"folder": "/etc"}}}"#) == "path.not_allowed")
+        #expect(code(#"{"categories": ["dog"], "pipeline": "upload", "overrides": {"ingest": {"folder": "../../.."}}}"#) == "path.not_allowed")
+        #expect(code(#"{"categories": ["dog"], "pipeline": "upload", "overrides": {"ingest": {"folder": "missing"}}}"#) == "path.not_found")
+        #expect(code(#"{"categories": ["dog"], "pipeline": "upload", "overrides": {"extract": {"threshold": 999}}}"#) == "job.invalid_request")
+        #expect(code(#"{"categories": ["dog"], "pipeline": "upload", "overrides": {"ingest": {"enabled": false}, "extract": {"enabled": false}}}"#) == "job.invalid_request")
+        // A composite job needs no category.
+        #expect(code(#"{"pipeline": "composite"}"#) == nil)
+        // A link inside the data folder that points outside is refused too.
+        try FileManager.default.createSymbolicLink(at: f.directory.appendingPathComponent("escape"), withDestinationURL: URL(fileURLWithPath: "/etc"))
+        #expect(code(#"{"categories": ["dog"], "pipeline": "upload", "overrides": {"ingest": {"folder": "escape"}}}"#) == "path.not_allowed")
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import XPasteBank
+import XPastePipeline
+import XPasteTestSupport
+
+/// The runner end to end on the real stages (classical segmenter: no model weights).
+@Suite("Job runner", .serialized)
+struct JobRunnerTests {
+    static func request(_ json: String) throws -> JobRequest {
+        try JobRequest.parse(try PipelineValue.json(Data(json.utf8)))
+    }
+
+    @Test func uploadPipelineRunsToTheEndWithItsHistory() async throws {
+        let f = try PipelineFixture()
+        let horses = try f.upload(["horse.png"], into: "horse")
+        _ = try f.upload(["coffee.png", "rocket.jpg"], into: "coffee")
+        // A corrupt source fails on its own; the job still succeeds and counts it.
+        let png = try Data(contentsOf: SharedData.image("horse.png"))
+        let bad = try f.bank.addSource(NewSource(
+            kind: .uploaded, bytes: png.prefix(3000), width: 400, height: 328, categoryId: try f.bank.category(named: "horse")!.id)).id
+        let job = try await f.whileRunning { runner in
+            let (job, created) = try runner.submit(try Self.request(#"{"categories": ["horse", "coffee"], "pipeline": "upload"}"#), idempotencyKey: "once")
+            #expect(created)
+            // The same key returns the same job.
+            let again = try runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: "once")
+            #expect(!again.created && again.job.id == job.id)
+            return try await f.waitFinished(job.id)
+        }
+        #expect(job.state == .succeeded)
+        #expect(job.stages.map(\.state) == [.done, .done, .skipped])
+        let extract = job.stages[1]
+        #expect(extract.total == 4 && extract.done == 4 && extract.failed == 1)
+        #expect(extract.errors == [.init(code: "image.truncated", count: 1)])
+        let instances = try f.bank.browse(InstanceQuery(filter: InstanceFilter(jobId: job.id), limit: 100)).instances
+        #expect(instances.count == 3)
+        #expect(Set(instances.map(\.sourceId)).count == 3 && instances.contains { $0.sourceId == horses[0] })
+        #expect(try f.bank.source(id: bad)?.status == .failed)
+        // The history: queued, running, a stage event pair per stage that ran, then succeeded.
+        let events = try f.runner.store.events(of: job.id, after: 0)
+        #expect(events.map(\.sequence) == Array(1...Int64(events.count)))
+        #expect(events.first?.data.objectValue?["state"] == .string("queued"))
+        #expect(events.last?.data.objectValue?["state"] == .string("succeeded"))
+        #expect(events.filter { $0.kind == "stage" }.count == 4)
+    }
+
+    @Test func retryRunsFailedItemsAgainAndCancelStopsQueuedJobs() async throws {
+        let f = try PipelineFixture(concurrentJobs: 1)
+        let png = try Data(contentsOf: SharedData.image("horse.png"))
+        let horse = try f.bank.userCategory(named: "horse")
+        let bad = try f.bank.addSource(NewSource(kind: .uploaded, bytes: png.prefix(3000), width: 400, height: 328, categoryId: horse.id)).id
+        let (first, second) = try await f.whileRunning { runner in
+            let job = try runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
+            let done = try await f.waitFinished(job.id)
+            #expect(done.stages[1].failed == 1)
+            // Retry: the failed source is pending again and extracted (and fails) again.
+            let retried = try runner.retry(job.id)
+            #expect(retried.state == .queued && retried.attempt == 2)
+            #expect(throws: PipelineError.self) { try runner.retry(job.id) }
+            return (done, try await f.waitFinished(job.id))
+        }
+        #expect(first.state == .succeeded && second.state == .succeeded && second.attempt == 2)
+        #expect(second.stages[1].done == 1 && second.stages[1].failed == 1)
+        #expect(try f.bank.source(id: bad)?.status == .failed)
+
+        // Cancel a job before any runner takes it.
+        let queued = try f.runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
+        #expect(try f.runner.cancel(queued.id).state == .cancelled)
+        #expect(throws: PipelineError.self) { try f.runner.cancel(queued.id) }
+        #expect(throws: PipelineError.unknownJob("nope")) { try f.runner.cancel("nope") }
+    }
+
+    @Test func jobsLeftRunningByACrashResume() async throws {
+        let f = try PipelineFixture()
+        _ = try f.upload(["horse.png", "chelsea.png"], into: "horse")
+        // Play a crash: a job recorded as running whose extract stage had started.
+        var record = try f.runner.planner.job(for: try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil)
+        record.state = .running
+        record.stages[0].state = .done
+        record.stages[1].state = .running
+        _ = try f.runner.store.submit(record)
+        let cancelling = try f.runner.planner.job(for: try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil)
+        var c = cancelling
+        c.state = .cancelling
+        _ = try f.runner.store.submit(c)
+        let runningId = record.id, cancellingId = c.id
+        let (resumed, stopped) = try await f.whileRunning { _ in
+            (try await f.waitFinished(runningId), try await f.waitFinished(cancellingId))
+        }
+        #expect(resumed.state == .succeeded && resumed.stages[1].state == .done && resumed.stages[1].done == 2)
+        #expect(stopped.state == .cancelled)
+        let states = try f.runner.store.events(of: record.id, after: 0).filter { $0.kind == "state" }
+            .compactMap { $0.data.objectValue?["state"]?.stringValue }
+        #expect(states == ["running", "queued", "running", "succeeded"])
+    }
+
+    @Test func twoJobsRunSideBySide() async throws {
+        let f = try PipelineFixture(concurrentJobs: 2)
+        _ = try f.upload(["horse.png", "chelsea.png"], into: "horse")
+        _ = try f.upload(["coffee.png", "rocket.jpg"], into: "coffee")
+        let (a, b) = try await f.whileRunning { runner in
+            let a = try runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
+            let b = try runner.submit(try Self.request(#"{"categories": ["coffee"], "pipeline": "upload"}"#), idempotencyKey: nil).job
+            return (try await f.waitFinished(a.id), try await f.waitFinished(b.id))
+        }
+        #expect(a.state == .succeeded && b.state == .succeeded)
+        #expect(a.stages[1].done == 2 && b.stages[1].done == 2)
+        // Both ran at once: each started before the other finished.
+        let aStart = try #require(a.stages[1].startedAt), bStart = try #require(b.stages[1].startedAt)
+        let aEnd = try #require(a.stages[1].finishedAt), bEnd = try #require(b.stages[1].finishedAt)
+        #expect(aStart <= bEnd && bStart <= aEnd)
+    }
+}
