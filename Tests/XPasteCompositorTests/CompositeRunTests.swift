@@ -115,7 +115,8 @@ import XPasteTestSupport
         return l
     }
 
-    func makeRun(_ f: Fixture, out: String, jobs: Int = 2, images: Int = 6, annotated: Bool = true,
+    func makeRun(_ f: Fixture, out: String, jobs: Int = 2, images: Int = 6, annotated: Bool = true, annotationsFile: URL? = nil,
+                 overwrite: Bool = false, maxSkipped: Int? = nil,
                  configure: (inout CompositorParameters) -> Void = { _ in }) throws -> CompositeRun {
         var p = CompositorParameters()
         p.minInstances = 3
@@ -125,7 +126,7 @@ import XPasteTestSupport
         let backgrounds: any BackgroundSource
         var backgroundCategories: [LVISCategory]?
         if annotated {
-            let a = try AnnotatedBackgrounds(annotations: f.annotations, imageRoot: f.backgrounds)
+            let a = try AnnotatedBackgrounds(annotations: annotationsFile ?? f.annotations, imageRoot: f.backgrounds)
             backgroundCategories = a.categories
             backgrounds = a
         } else {
@@ -135,7 +136,7 @@ import XPasteTestSupport
                                                    lvisCategories: f.lvisCategories, catalog: f.cutouts.catalog())
         let prior = try LVISSizePrior(contentsOf: SharedData.directory.appendingPathComponent("lvis_v1_size_prior.json"))
         let request = CompositeRequest(parameters: p, seed: 11, imageCount: images, outputDirectory: f.root.appendingPathComponent(out),
-                                       jobs: jobs, shardSize: 3)
+                                       jobs: jobs, shardSize: 3, overwrite: overwrite, maxSkipped: maxSkipped)
         return try CompositeRun(request: request, backgrounds: backgrounds, cutouts: f.cutouts, vocabulary: vocabulary,
                                 filePrior: (prior, "lvis_v1_size_prior.json"), logger: Self.quietLogger)
     }
