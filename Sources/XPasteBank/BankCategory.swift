@@ -60,6 +60,12 @@ public struct BankCategory: Sendable, Hashable, Codable {
             instanceCount: category.instanceCount)
     }
 
+    /// The category as an LVIS category record (the inverse of `init(lvis:)`).
+    public var lvisCategory: LVISCategory {
+        LVISCategory(id: Int(id), name: name, synset: synset, synonyms: synonyms, definition: definition, frequency: frequency,
+                     imageCount: imageCount, instanceCount: instanceCount)
+    }
+
     /// How names are compared when matching, the same rule as `LVISVocabulary`: lowercase, trimmed,
     /// runs of spaces and underscores as one `_` (`"Aerosol can"` finds `aerosol_can`).
     public static func normalizedName(_ name: String) -> String {

@@ -28,12 +28,15 @@ public struct BankImporter: Sendable {
         /// COCO/LVIS import: also import crowd annotations (`iscrowd` = 1), which usually cover
         /// several objects at once.
         public var includeCrowd: Bool
+        /// Folder import: store files as they are (converted to RGBA PNG), without X-Paste's
+        /// clean-up (alpha ≤ 128 dropped, largest component only, cropped).
+        public var asIs: Bool
 
         /// Creates options.
         public init(
             batchSize: Int = 64, status: InstanceStatus = .accepted, decidedBy: Decider = .person, segmenter: String = "import",
             jobId: String? = nil, limits: DecodeLimits = .default, thumbnailMaxSide: Int? = ThumbnailMaker.defaultMaxSide,
-            includeCrowd: Bool = false
+            includeCrowd: Bool = false, asIs: Bool = false
         ) {
             self.batchSize = batchSize
             self.status = status
@@ -43,6 +46,7 @@ public struct BankImporter: Sendable {
             self.limits = limits
             self.thumbnailMaxSide = thumbnailMaxSide
             self.includeCrowd = includeCrowd
+            self.asIs = asIs
         }
     }
 
@@ -130,11 +134,20 @@ public struct BankImporter: Sendable {
 
     // MARK: Folder
 
-    /// Imports a folder with one sub-folder per category holding RGBA PNG (or WebP) cutouts; the
-    /// alpha is the mask, cleaned up as X-Paste does (largest component of alpha > 128, cropped).
-    /// The sub-folder name is the category: an existing category by name, normalised name or
-    /// synonym, else a new user category. An xpaste export folder (with `instances.jsonl`) is read
-    /// back with its category ids, scores, boxes and source provenance.
+    /// The clean-up a folder import applies, as the summary and `--help` state it.
+    public static let folderCleanup = "X-Paste's clean-up: alpha ≤ 128 is background, only the largest connected component is kept (holes filled), cropped to it"
+
+    /// File extensions a folder import reads.
+    public static let folderExtensions: Set<String> = ["png", "webp", "jpg", "jpeg"]
+
+    /// Imports a folder with one sub-folder per category holding cutouts (PNG, WebP, JPEG; files
+    /// in nested folders belong to their top-level category folder). The alpha is the mask, cleaned
+    /// up as X-Paste does (`folderCleanup`) unless `options.asIs`; a file without alpha is imported
+    /// as a full-rectangle object and listed in `withoutAlpha`. The sub-folder name is the
+    /// category: an existing category by name, normalised name or synonym, a number naming an LVIS
+    /// category id the bank holds, else a new user category. Files outside a category folder and
+    /// files of other types are skipped and listed with the reason. An xpaste export folder (with
+    /// `instances.jsonl`) is read back with its category ids, scores, boxes and source provenance.
     public func importFolder(_ folder: URL) throws(BankError) -> ImportSummary {
         let root = folder.standardizedFileURL
         var summary = ImportSummary()
@@ -145,6 +158,7 @@ public struct BankImporter: Sendable {
                 items.append(Item(path: path, preparation: .asIs, categoryId: record.categoryId, record: record))
             }
         } else {
+            summary.cleanup = options.asIs ? "none (--as-is): files stored as they are" : Self.folderCleanup
             let fm = FileManager.default
             let names: [String]
             do {
@@ -155,21 +169,39 @@ public struct BankImporter: Sendable {
             for name in names where !name.hasPrefix(".") {
                 let sub = root.appendingPathComponent(name, isDirectory: true)
                 var isDirectory: ObjCBool = false
-                guard fm.fileExists(atPath: sub.path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-                let files = ((try? fm.contentsOfDirectory(atPath: sub.path)) ?? []).filter { file in
-                    let ext = (file as NSString).pathExtension.lowercased()
-                    return !file.hasPrefix(".") && (ext == "png" || ext == "webp")
-                }.sorted()
+                guard fm.fileExists(atPath: sub.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    summary.skipped.append(.init(path: sub.path, reason: "not inside a category folder (the sub-folder name is the category)"))
+                    continue
+                }
+                var files: [String] = []
+                for relative in ((try? fm.subpathsOfDirectory(atPath: sub.path)) ?? []).sorted() {
+                    let path = sub.appendingPathComponent(relative).path
+                    var isDir: ObjCBool = false
+                    guard fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+                          !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
+                    if Self.folderExtensions.contains((relative as NSString).pathExtension.lowercased()) {
+                        files.append(path)
+                    } else {
+                        summary.skipped.append(.init(path: path, reason: "not a PNG, WebP or JPEG file"))
+                    }
+                }
                 guard !files.isEmpty else { continue }
                 let category: BankCategory
                 if let existing = try bank.category(named: name) {
                     category = existing
+                } else if let id = Int64(name), id > 0, id < BankCategory.userIdBase {
+                    // A folder named by an LVIS id ("569") is that category; it must be in the bank.
+                    guard let lvis = try bank.category(id: id) else {
+                        for file in files { summary.skipped.append(.init(path: file, reason: "folder \(name) names category id \(id), which the bank does not hold (load the LVIS vocabulary first)")) }
+                        continue
+                    }
+                    category = lvis
                 } else {
                     category = try bank.userCategory(named: name)
                     summary.categoriesCreated.append(category.name)
                 }
                 for file in files {
-                    items.append(Item(path: sub.appendingPathComponent(file).path, preparation: .cleanup(mask: nil), categoryId: category.id))
+                    items.append(Item(path: file, preparation: options.asIs ? .asIs : .cleanup(mask: nil), categoryId: category.id))
                 }
             }
         }
@@ -225,6 +257,8 @@ public struct BankImporter: Sendable {
     struct PendingCutout: Sendable {
         var source: NewSource
         var instance: NewInstance
+        /// The file had no alpha: the whole rectangle became the object.
+        var withoutAlpha = false
     }
 
     /// Prepares and writes `items` batch by batch.
@@ -237,7 +271,9 @@ public struct BankImporter: Sendable {
             var ready: [PendingCutout] = []
             for (item, result) in zip(batch, prepared) {
                 switch result {
-                case .success(let cutout?): ready.append(cutout)
+                case .success(let cutout?):
+                    ready.append(cutout)
+                    if cutout.withoutAlpha { summary.withoutAlpha.append(item.path) }
                 case .success(nil): summary.skipped.append(.init(path: item.path, reason: "no object left after clean-up (alpha ≤ 128 everywhere)"))
                 case .failure(let error): summary.skipped.append(.init(path: item.path, reason: error.description))
                 }
@@ -298,7 +334,7 @@ public struct BankImporter: Sendable {
             instance.reason = record.reason
             instance.decidedBy = record.status == .pending ? nil : (record.decidedBy ?? options.decidedBy)
         }
-        return PendingCutout(source: source, instance: instance)
+        return PendingCutout(source: source, instance: instance, withoutAlpha: prepared.withoutAlpha)
     }
 
     /// The instance record of a prepared cutout with the import's status and a thumbnail.

@@ -8,6 +8,12 @@ public protocol BankWriter {
     /// category with the next free id at or above `BankCategory.userIdBase`.
     func userCategory(named name: String) throws(BankError) -> BankCategory
 
+    /// Files everything under category `from` under `target` instead (created or updated with the
+    /// given metadata) and removes `from`: how a category made before the LVIS vocabulary was
+    /// loaded is linked to its LVIS category. An instance whose cutout `target` already holds is
+    /// deleted as the duplicate it is. Returns the number of instances moved.
+    func moveCategory(_ from: Int64, to target: BankCategory) throws(BankError) -> Int
+
     /// Records a source image. Sources are deduplicated by the hash of their bytes: a second source
     /// with the same hash returns the first one's id with `inserted == false`.
     func addSource(_ source: NewSource) throws(BankError) -> Insertion

@@ -15,6 +15,8 @@ enum CutoutPreparer {
         /// Size of the file's image.
         var sourceWidth: Int
         var sourceHeight: Int
+        /// The file had no alpha channel (a JPEG, an RGB PNG): the whole rectangle is the object.
+        var withoutAlpha = false
     }
 
     /// An already cleaned-up cutout (X-Paste `*path` entries, our own exports): stored as is when it
@@ -25,9 +27,11 @@ enum CutoutPreparer {
             let box = PixelBox(x: 0, y: 0, width: blob.header.width, height: blob.header.height)
             return Prepared(cutout: blob, box: box, areaRatio: nil, sourceWidth: box.width, sourceHeight: box.height)
         }
-        let image = try rgba(decode(bytes, limits: limits))
+        let decoded = try decode(bytes, limits: limits)
+        let image = rgba(decoded)
         let box = PixelBox(x: 0, y: 0, width: image.width, height: image.height)
-        return Prepared(cutout: try encode(image), box: box, areaRatio: nil, sourceWidth: image.width, sourceHeight: image.height)
+        return Prepared(cutout: try encode(image), box: box, areaRatio: nil, sourceWidth: image.width, sourceHeight: image.height,
+                        withoutAlpha: decoded.format != .rgba8)
     }
 
     /// X-Paste's clean-up of a raw cutout (`InstPool._load_RGBA`, `clean_pool.py`): alpha above 128
@@ -35,7 +39,8 @@ enum CutoutPreparer {
     /// alpha stays inside it and is zeroed outside, and the result is cropped to the component's box.
     /// `mask` replaces the file's alpha (X-Paste `image|mask` entries). Nil when no object is left.
     static func xpasteCleanup(_ bytes: [UInt8], mask: [UInt8]?, limits: DecodeLimits) throws(BankError) -> Prepared? {
-        var image = try rgba(decode(bytes, limits: limits))
+        let decoded = try decode(bytes, limits: limits)
+        var image = rgba(decoded)
         if let mask {
             let alpha: Mask
             do { alpha = try ImageCodec.decodeMask(mask, limits: limits) } catch { throw BankError.invalidImport("mask: \(error)") }
@@ -52,7 +57,7 @@ enum CutoutPreparer {
         }
         guard let cutout else { return nil }
         return Prepared(cutout: try encode(cutout.image), box: cutout.box, areaRatio: cutout.areaRatio,
-                        sourceWidth: image.width, sourceHeight: image.height)
+                        sourceWidth: image.width, sourceHeight: image.height, withoutAlpha: mask == nil && decoded.format != .rgba8)
     }
 
     /// `image` cut out by `mask` (same size): pixels outside the mask transparent, cropped to the

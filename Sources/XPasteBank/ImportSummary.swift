@@ -18,6 +18,10 @@ public struct ImportSummary: Sendable, Hashable {
     public var skipped: [Skipped] = []
     /// Categories the import created.
     public var categoriesCreated: [String] = []
+    /// Files imported without an alpha channel (JPEG, RGB PNG): their whole rectangle is the object.
+    public var withoutAlpha: [String] = []
+    /// The clean-up applied to folder files, in words (empty for other imports).
+    public var cleanup = ""
 
     /// Creates an empty summary.
     public init() {}

@@ -58,6 +58,30 @@ final class SQLiteBankWriter: BankWriter {
         return category
     }
 
+    func moveCategory(_ from: Int64, to target: BankCategory) throws(BankError) -> Int {
+        guard from != target.id else { try upsertCategories([target]); return 0 }
+        try requireCategory(from)
+        let before = try run { try Int.fetchOne(db, sql: "SELECT count(*) FROM instance WHERE category_id = ?", arguments: [from]) ?? 0 }
+        // The old row may hold the target's name ("horse" as a user category): free it first.
+        try run { try db.execute(sql: "UPDATE category SET name = name || ' #' || id WHERE id = ?", arguments: [from]) }
+        try upsertCategories([target])
+        let duplicates = try run {
+            try Int64.fetchAll(db, sql: """
+                SELECT i.id FROM instance i WHERE i.category_id = ?
+                AND EXISTS (SELECT 1 FROM instance j WHERE j.category_id = ? AND j.cutout_blob_id = i.cutout_blob_id)
+                """, arguments: [from, target.id])
+        }
+        if !duplicates.isEmpty { _ = try deleteInstances(.ids(duplicates)) }
+        try run {
+            try db.execute(sql: "UPDATE instance SET category_id = ? WHERE category_id = ?", arguments: [target.id, from])
+            try db.execute(sql: "UPDATE source SET category_id = ? WHERE category_id = ?", arguments: [target.id, from])
+            try db.execute(sql: "DELETE FROM category_count WHERE category_id = ? AND n = 0", arguments: [from])
+            try db.execute(sql: "DELETE FROM category WHERE id = ?", arguments: [from])
+        }
+        knownCategories.remove(from)
+        return before - duplicates.count
+    }
+
     private func requireCategory(_ id: Int64) throws(BankError) {
         if knownCategories.contains(id) { return }
         guard try lookup("SELECT id FROM category WHERE id = ?", [id]) != nil else {

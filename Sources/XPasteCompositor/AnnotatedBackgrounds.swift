@@ -25,16 +25,22 @@ public struct AnnotatedBackgrounds: BackgroundSource {
     private let annotationsByImage: [Int: [LVISAnnotation]]
     private let limits: DecodeLimits
 
+    /// Annotations of the file that name an image id the file does not list (counted, not used).
+    public let unknownImageAnnotations: Int
+    /// File category id → output category id; set by the run from its `OutputVocabulary`
+    /// (identity when empty). Ids it lacks are not categories of the output.
+    public var categoryMap: [Int: Int] = [:]
+
     /// Reads the file; `limit` keeps only its first images.
     public init(annotations url: URL, imageRoot: URL, limit: Int? = nil, limits: DecodeLimits = .default) throws(CompositorError) {
         var images: [LVISImage] = []
         var categories: [LVISCategory] = []
         var licenses: [LVISLicense] = []
-        var total = 0
+        var allImageIDs = Set<Int>()
         let reader = LVISReader(url: url)
         do {
             try reader.read(licenses: { licenses.append($0) }, images: { image in
-                total += 1
+                allImageIDs.insert(image.id)
                 if limit.map({ images.count < $0 }) ?? true { images.append(image) }
             }, categories: { categories.append($0) })
         } catch {
@@ -43,9 +49,14 @@ public struct AnnotatedBackgrounds: BackgroundSource {
         guard !images.isEmpty else { throw .invalidBackground("\(url.path) lists no image") }
         let wanted = Set(images.map(\.id))
         var byImage: [Int: [LVISAnnotation]] = [:]
+        var unknownImage = 0
         do {
             try reader.read(annotations: { a in
-                if wanted.contains(a.imageID) { byImage[a.imageID, default: []].append(a) }
+                if wanted.contains(a.imageID) {
+                    byImage[a.imageID, default: []].append(a)
+                } else if !allImageIDs.contains(a.imageID) {
+                    unknownImage += 1
+                }
             })
         } catch {
             throw .invalidBackground("reading annotations of \(url.path): \(error)")
@@ -58,6 +69,14 @@ public struct AnnotatedBackgrounds: BackgroundSource {
         self.images = images
         self.annotationsByImage = byImage
         self.limits = limits
+        self.unknownImageAnnotations = unknownImage
+    }
+
+    /// Annotations naming an unknown image, counted as skips once per run.
+    public var inputSkips: [SkipReason: Int] { unknownImageAnnotations > 0 ? [.unknownImage: unknownImageAnnotations] : [:] }
+
+    private func mapped(_ id: Int) -> Int? {
+        categoryMap.isEmpty ? id : categoryMap[id]
     }
 
     /// Number of images in use.
@@ -86,36 +105,62 @@ public struct AnnotatedBackgrounds: BackgroundSource {
         return nil
     }
 
-    /// Decodes image `index` and rasterises its annotations.
+    /// Decodes image `index` and rasterises its annotations (in output category ids).
+    ///
+    /// When the image on disk has another size than the file says, the annotations are scaled
+    /// to it if the aspect ratio agrees (a downscaled copy) and the background says so
+    /// (`rescaledFrom`); otherwise the image is skipped (`SkipReason.sizeMismatch`): labels are
+    /// never written misaligned.
     public func load(_ index: Int, maxSide: Int?) throws(CompositorError) -> LoadedBackground {
         let entry = images[index]
         guard let path = path(of: entry) else {
-            throw .invalidBackground("image \(entry.id) (\(entry.fileName ?? entry.cocoURL ?? "no file name")) not found under \(imageRoot.path)")
+            throw .backgroundSkipped(.backgroundMissing, "image \(entry.id) (\(entry.fileName ?? entry.cocoURL ?? "no file name")) not found under \(imageRoot.path)")
         }
         let decoded: Image
-        do { decoded = try ImageCodec.decode(contentsOf: path, limits: limits) } catch { throw .image(context: "background \(path)", error) }
-        let (image, sx, sy) = try BackgroundImage.prepare(decoded, maxSide: maxSide, context: path)
+        do { decoded = try ImageCodec.decode(contentsOf: path, limits: limits) } catch {
+            throw .backgroundSkipped(.backgroundUnreadable, "\(path): \(error)")
+        }
+        // The file's size, which its annotation coordinates refer to (0 means not given).
+        let fileWidth = entry.width > 0 ? entry.width : decoded.width, fileHeight = entry.height > 0 ? entry.height : decoded.height
+        var rescaledFrom: (width: Int, height: Int)?
+        if fileWidth != decoded.width || fileHeight != decoded.height {
+            let byHeight = Double(decoded.height) / Double(fileHeight), byWidth = Double(decoded.width) / Double(fileWidth)
+            // A scaled copy rounds each side to whole pixels: each side must agree with the other's
+            // scale to within a pixel.
+            guard abs(Double(fileWidth) * byHeight - Double(decoded.width)) <= 1, abs(Double(fileHeight) * byWidth - Double(decoded.height)) <= 1 else {
+                throw .backgroundSkipped(.sizeMismatch, "\(path) is \(decoded.width)×\(decoded.height) but \(annotationsURL.lastPathComponent) says \(fileWidth)×\(fileHeight) (another aspect ratio: rotated or cropped?)")
+            }
+            rescaledFrom = (fileWidth, fileHeight)
+        }
+        let (image, sx0, sy0) = try BackgroundImage.prepare(decoded, maxSide: maxSide, context: path)
+        let sx = sx0 * Double(decoded.width) / Double(fileWidth), sy = sy0 * Double(decoded.height) / Double(fileHeight)
         var objects: [BackgroundObject] = []
         var positive = Set<Int>()
         for a in annotationsByImage[entry.id] ?? [] {
-            positive.insert(a.categoryID)
-            guard let (mask, frame) = try rasterize(a.segmentation, sourceWidth: decoded.width, sourceHeight: decoded.height,
+            guard let category = mapped(a.categoryID) else {
+                throw .backgroundSkipped(.unknownCategory, "annotation \(a.id) of image \(entry.id): category \(a.categoryID) is not in the file's categories")
+            }
+            positive.insert(category)
+            guard let (mask, frame) = try rasterize(a.segmentation, sourceWidth: fileWidth, sourceHeight: fileHeight,
                                                     sx: sx, sy: sy, width: image.width, height: image.height, annotation: a.id)
             else { continue }
-            objects.append(BackgroundObject(annotationID: a.id, category: a.categoryID, isCrowd: (a.isCrowd ?? 0) != 0, mask: mask, frame: frame))
+            objects.append(BackgroundObject(annotationID: a.id, category: category, isCrowd: (a.isCrowd ?? 0) != 0, mask: mask, frame: frame))
         }
         let labels: FederatedLabels.Background
         if isFederated {
-            labels = FederatedLabels.Background(positive: positive, negative: Set(entry.negCategoryIDs ?? []),
-                                                notExhaustive: Set(entry.notExhaustiveCategoryIDs ?? []))
+            labels = FederatedLabels.Background(positive: positive, negative: Set((entry.negCategoryIDs ?? []).compactMap(mapped)),
+                                                notExhaustive: Set((entry.notExhaustiveCategoryIDs ?? []).compactMap(mapped)))
         } else {
             // COCO annotates every category exhaustively: the absent ones are verified negatives.
-            labels = FederatedLabels.Background(positive: positive, negative: Set(categories.map(\.id)).subtracting(positive),
+            labels = FederatedLabels.Background(positive: positive, negative: Set(categories.compactMap { mapped($0.id) }).subtracting(positive),
                                                 notExhaustive: [])
         }
-        return LoadedBackground(image: image, objects: objects, labels: labels,
-                                provenance: ["file": path, "image_id": String(entry.id)],
-                                license: entry.license, flickrURL: entry.flickrURL, dateCaptured: entry.dateCaptured)
+        var provenance = ["file": path, "image_id": String(entry.id)]
+        if let r = rescaledFrom { provenance["annotations_rescaled_from"] = "\(r.width)x\(r.height)" }
+        var loaded = LoadedBackground(image: image, objects: objects, labels: labels, provenance: provenance,
+                                      license: entry.license, flickrURL: entry.flickrURL, dateCaptured: entry.dateCaptured)
+        loaded.annotationsRescaled = rescaledFrom != nil
+        return loaded
     }
 
     /// The annotation's mask cropped to its box, in the (possibly resized) image. Polygons are
@@ -126,7 +171,11 @@ public struct AnnotatedBackgrounds: BackgroundSource {
         do {
             switch segmentation {
             case .polygons(let rings):
-                let scaled = rings.filter { $0.count >= 6 }.map { ring in
+                // detectron2 rejects such rings outright; dropping them quietly would shrink the label.
+                if let bad = rings.first(where: { $0.count < 6 || $0.count % 2 != 0 }) {
+                    throw CompositorError.backgroundSkipped(.invalidSegmentation, "annotation \(annotation): polygon ring of \(bad.count) numbers")
+                }
+                let scaled = rings.map { ring in
                     ring.enumerated().map { $0.offset % 2 == 0 ? $0.element * sx : $0.element * sy }
                 }
                 guard !scaled.isEmpty else { return nil }
@@ -153,7 +202,7 @@ public struct AnnotatedBackgrounds: BackgroundSource {
                 case .uncompressed(let runs): rle = try RLE(height: lvisRLE.height, width: lvisRLE.width, counts: runs.map { UInt32(clamping: $0) })
                 }
                 guard rle.height == sourceHeight, rle.width == sourceWidth else {
-                    throw CompositorError.invalidBackground("annotation \(annotation): RLE size \(rle.height)×\(rle.width) is not the image's \(sourceHeight)×\(sourceWidth)")
+                    throw CompositorError.backgroundSkipped(.invalidSegmentation, "annotation \(annotation): RLE size \(rle.height)×\(rle.width) is not the image's \(sourceHeight)×\(sourceWidth)")
                 }
                 var mask = rle.decode()
                 if mask.width != width || mask.height != height { mask = try mask.resized(width: width, height: height) }
@@ -161,10 +210,8 @@ public struct AnnotatedBackgrounds: BackgroundSource {
             }
         } catch let e as CompositorError {
             throw e
-        } catch let e as ImageError {
-            throw .image(context: "background annotation \(annotation)", e)
         } catch {
-            throw .invalidBackground("annotation \(annotation): \(error)")
+            throw .backgroundSkipped(.invalidSegmentation, "annotation \(annotation): \(error)")
         }
     }
 }

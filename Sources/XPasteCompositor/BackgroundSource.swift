@@ -39,6 +39,8 @@ public struct LoadedBackground: Sendable {
     public var flickrURL: String?
     /// `date_captured` of the source image.
     public var dateCaptured: String?
+    /// True when the annotations were scaled from the file's stated size to the image on disk.
+    public var annotationsRescaled = false
 
     /// Creates a background.
     public init(image: Image, objects: [BackgroundObject] = [], labels: FederatedLabels.Background = .unlabelled,
@@ -65,4 +67,11 @@ public protocol BackgroundSource: Sendable {
     /// Loads background `index` (0 ..< count) as RGB, downsized so that its longer side is at
     /// most `maxSide` when given (annotations scaled with it).
     func load(_ index: Int, maxSide: Int?) throws(CompositorError) -> LoadedBackground
+    /// Inputs left out when the source was read (annotations naming unknown images), by reason.
+    var inputSkips: [SkipReason: Int] { get }
+}
+
+extension BackgroundSource {
+    /// Sources read whole images only: nothing is left out up front.
+    public var inputSkips: [SkipReason: Int] { [:] }
 }

@@ -48,7 +48,9 @@ public struct BankBackgrounds: BackgroundSource {
         do { bytes = try bank.sourceImage(id: id) } catch { throw .bank(error) }
         guard let bytes else { throw .invalidBackground("bank source \(id) has no kept image") }
         let decoded: Image
-        do { decoded = try ImageCodec.decode([UInt8](bytes), limits: limits) } catch { throw .image(context: "bank background \(id)", error) }
+        do { decoded = try ImageCodec.decode([UInt8](bytes), limits: limits) } catch {
+            throw .backgroundSkipped(.backgroundUnreadable, "bank background \(id): \(error)")
+        }
         let image = try BackgroundImage.prepare(decoded, maxSide: maxSide, context: "bank source \(id)").image
         return LoadedBackground(image: image, provenance: ["bank_source_id": String(id)])
     }

@@ -52,7 +52,7 @@ public struct BankCutoutSource: CutoutSource {
             var categories: [Int64: CutoutCategory] = [:]
             for c in try bank.categories() where instances[c.id] != nil {
                 categories[c.id] = CutoutCategory(id: c.id, name: c.name, synonyms: c.synonyms, lvisID: c.isUserDefined ? nil : Int(c.id),
-                                                  synset: c.synset, definition: c.definition)
+                                                  synset: c.synset, definition: c.definition, frequency: c.frequency)
             }
             return CutoutCatalog(categories: categories, instances: instances)
         } catch {

@@ -16,13 +16,17 @@ public struct CompositeRequest: Sendable {
     public var shardSize: Int
     /// Bytes of decoded cutouts kept in memory.
     public var cacheBytes: Int
-    /// Allow writing into a folder that already holds this split.
+    /// Replace the split if the folder already holds it (the old images go entirely).
     public var overwrite: Bool
+    /// Continue an interrupted run of the same inputs and parameters from its staging folder.
+    public var resume: Bool
+    /// Fail once more than this many inputs were skipped (nil: never fail for skips).
+    public var maxSkipped: Int?
 
     /// A request with the defaults: all cores, shards of 64, 512 MiB of cutout cache.
     public init(parameters: CompositorParameters = CompositorParameters(), seed: UInt64 = 0, imageCount: Int? = nil,
                 outputDirectory: URL, jobs: Int = ProcessInfo.processInfo.activeProcessorCount, shardSize: Int = 64,
-                cacheBytes: Int = 512 << 20, overwrite: Bool = false) {
+                cacheBytes: Int = 512 << 20, overwrite: Bool = false, resume: Bool = false, maxSkipped: Int? = nil) {
         self.parameters = parameters
         self.seed = seed
         self.imageCount = imageCount
@@ -31,6 +35,8 @@ public struct CompositeRequest: Sendable {
         self.shardSize = shardSize
         self.cacheBytes = cacheBytes
         self.overwrite = overwrite
+        self.resume = resume
+        self.maxSkipped = maxSkipped
     }
 }
 

@@ -38,8 +38,13 @@ public final class CompositeRun: Sendable {
         if let n = request.imageCount, n < 0 { throw .invalidParameter("image count must be ≥ 0") }
         guard backgrounds.count > 0 else { throw .invalidBackground("no background") }
         let catalog = try cutouts.catalog()
+        // Background statistics are keyed by the file's ids; the pool uses output ids.
+        var backgroundStatistics: [Int: LVISSizePrior.Statistic] = [:]
+        for (id, statistic) in backgroundPrior?.statistics ?? [:] {
+            if let output = vocabulary.outputID(backgroundCategory: id) { backgroundStatistics[output] = statistic }
+        }
         let prior = PasteSizePrior(
-            fromBackgrounds: backgroundPrior?.statistics ?? [:], fromFile: filePrior?.0.statistics ?? [:],
+            fromBackgrounds: backgroundStatistics, fromFile: filePrior?.0.statistics ?? [:],
             fallback: LVISSizePrior.Statistic(mean: request.parameters.defaultSizeMean, std: request.parameters.defaultSizeStd))
         var instances: [PoolInstance] = []
         var lvisIDOfOutput: [Int: Int] = [:]
@@ -64,7 +69,13 @@ public final class CompositeRun: Sendable {
         }
         self.request = request
         self.vocabulary = vocabulary
-        self.backgrounds = backgrounds
+        if var annotated = backgrounds as? AnnotatedBackgrounds {
+            // The file's own category ids become the output's (see `OutputVocabulary`).
+            annotated.categoryMap = vocabulary.backgroundCategoryMap
+            self.backgrounds = annotated
+        } else {
+            self.backgrounds = backgrounds
+        }
         self.cutouts = cutouts
         self.cache = CutoutCache(source: cutouts, capacityBytes: request.cacheBytes)
         self.planner = PastePlanner(parameters: request.parameters, pool: pool)
@@ -89,41 +100,20 @@ public final class CompositeRun: Sendable {
     public var poolSize: Int { pool.count }
 
     /// Writes the dataset. `progress` is called on the calling thread after every image.
+    ///
+    /// Nothing appears under the split's final names until the run succeeds (see `OutputStaging`):
+    /// a run that fails or is killed leaves one hidden folder, which the next run removes or,
+    /// with `request.resume`, continues from.
     public func run(progress: (CompositeProgress) -> Void = { _ in }) throws(CompositorError) -> CompositeSummary {
         let started = DispatchTime.now().uptimeNanoseconds
         let p = request.parameters
         let out = request.outputDirectory
-        let imagesDir = out.appendingPathComponent(p.split)
-        let annotationsDir = out.appendingPathComponent("annotations")
-        let annotationURL = annotationsDir.appendingPathComponent("\(p.split).json")
-        let manifestURL = out.appendingPathComponent("manifest.json")
-        let fm = FileManager.default
-        if !request.overwrite, fm.fileExists(atPath: annotationURL.path) || fm.fileExists(atPath: imagesDir.path) {
+        let staging = OutputStaging(out: out, split: p.split)
+        if !request.overwrite, staging.splitExists, !(request.resume && staging.isPublishing) {
             throw .invalidParameter("\(out.path) already holds split \"\(p.split)\" (use overwrite to replace it)")
         }
-        do {
-            try fm.createDirectory(at: imagesDir, withIntermediateDirectories: true)
-            try fm.createDirectory(at: annotationsDir, withIntermediateDirectories: true)
-        } catch {
-            throw .io("cannot create \(imagesDir.path): \(error.localizedDescription)")
-        }
-        for w in poolWarnings { logger.warning("\(w)") }
-        logger.debug("compositing", metadata: ["images": "\(imageCount)", "pool": "\(pool.count)", "categories": "\(pool.categories.count)",
-                                              "jobs": "\(request.jobs)", "seed": "\(request.seed)"])
-
-        let writer: LVISWriter
-        do {
-            var options = LVISWriter.Options(recountCategories: true)
-            options.validation = LVISValidator.Options(profile: p.format == .lvis ? .lvis : .coco,
-                                                       requirePolygons: p.format == .lvis && p.segmentation == .polygon)
-            writer = try LVISWriter(url: annotationURL, info: vocabulary.info(seed: request.seed, images: imageCount),
-                                    licenses: vocabulary.licenses, categories: nil, options: options)
-        } catch let e as LVISError {
-            throw .lvis(e)
-        } catch {
-            throw .io("\(error)")
-        }
-        let manifest = try ManifestWriter(url: manifestURL, header: [
+        let registration = DatasetRegistration(format: p.format, out: out, split: p.split, categories: vocabulary.categories)
+        let header: [(String, Data)] = [
             ("created_by", try ManifestWriter.json("xpaste composite")),
             ("seed", try ManifestWriter.json(request.seed)),
             ("format", try ManifestWriter.json(p.format.rawValue)),
@@ -135,24 +125,93 @@ public final class CompositeRun: Sendable {
             ("cutouts", try ManifestWriter.json(cutoutsSnapshot)),
             ("pool", try ManifestWriter.json(PoolDescription(pool))),
             ("size_prior", try ManifestWriter.json(sizePriorDescription)),
-        ])
+            ("category_mapping", try ManifestWriter.json(vocabulary.notes)),
+            ("registration", try ManifestWriter.json(registration)),
+        ]
+        // What a resumed run must agree with: every input and parameter the output depends on.
+        var fingerprint = Data()
+        for (key, value) in header {
+            fingerprint.append(Data("\(key)=".utf8))
+            fingerprint.append(value)
+            fingerprint.append(0x0A)
+        }
+        var resumed = false
+        if staging.exists {
+            if request.resume {
+                guard staging.recordedFingerprint() == fingerprint else {
+                    throw .cannotResume("the interrupted run in \(staging.root.path) was made with other inputs or parameters (run without resume to start over)")
+                }
+                resumed = true
+            } else {
+                staging.remove()
+                logger.notice("removed the leftovers of an interrupted run", metadata: ["folder": "\(staging.root.path)"])
+            }
+        } else if request.resume {
+            logger.notice("nothing to resume: starting a fresh run", metadata: ["folder": "\(staging.root.path)"])
+        }
+        if !resumed { try staging.create(fingerprint: fingerprint) }
+        for w in poolWarnings { logger.warning("\(w)") }
+        for note in vocabulary.notes { logger.notice("\(note)") }
+        logger.debug("compositing", metadata: ["images": "\(imageCount)", "pool": "\(pool.count)", "categories": "\(pool.categories.count)",
+                                              "jobs": "\(request.jobs)", "seed": "\(request.seed)"])
 
         var summary = CompositeSummary()
+        summary.registration = registration
+        var skipExamples: [SkipReason: String] = [:]
+        func countSkip(_ reason: SkipReason, _ n: Int, _ message: String) throws(CompositorError) {
+            summary.counts.skipped[reason.rawValue, default: 0] += n
+            if skipExamples[reason] == nil {
+                skipExamples[reason] = message
+                // Once per reason: one bad file in a million must not flood the log.
+                logger.warning("skipping (\(reason.rawValue)): \(message); further skips for this reason are only counted")
+            }
+            if let limit = request.maxSkipped, summary.counts.skippedTotal > limit {
+                throw .tooManySkipped(limit: limit, counts: summary.counts.skipped)
+            }
+        }
+        for (reason, n) in backgrounds.inputSkips.sorted(by: { $0.key < $1.key }) {
+            try countSkip(reason, n, "\(n) annotations of the background file name an image id it does not list")
+        }
+
+        let writer: LVISWriter
+        do {
+            var options = LVISWriter.Options(recountCategories: true)
+            options.validation = LVISValidator.Options(profile: p.format == .lvis ? .lvis : .coco,
+                                                       requirePolygons: p.format == .lvis && p.segmentation == .polygon)
+            writer = try LVISWriter(url: staging.annotations, info: vocabulary.info(seed: request.seed, images: imageCount),
+                                    licenses: vocabulary.licenses, categories: nil, options: options)
+        } catch let e as LVISError {
+            throw .lvis(e)
+        } catch {
+            throw .io("\(error)")
+        }
+        let manifest = try ManifestWriter(url: staging.manifest, header: header)
+
         var nextAnnotationID = 1
-        let worker = ImageWorker(run: self, imagesDirectory: imagesDir)
+        var warnedRescale = false
+        let worker = ImageWorker(run: self, staging: staging)
         do {
             try OrderedParallelRunner.run(count: imageCount, jobs: request.jobs, window: request.shardSize, work: { i in
-                try worker.make(i)
+                try worker.makeOrReuse(i)
             }, consume: { i, made in
-                try writer.append(made.image)
-                try manifest.appendImage(made.record)
-                for (k, var ann) in made.annotations.enumerated() {
-                    ann.id = nextAnnotationID
-                    try writer.append(ann)
-                    var record = made.provenance[k]
-                    record.id = nextAnnotationID
-                    try manifest.appendAnnotation(record)
-                    nextAnnotationID += 1
+                if made.reused { summary.resumedImages += 1 }
+                if let skip = made.skip {
+                    try countSkip(skip.reason, 1, skip.message)
+                } else {
+                    try writer.append(made.image)
+                    try manifest.appendImage(made.record)
+                    for (k, var ann) in made.annotations.enumerated() {
+                        ann.id = nextAnnotationID
+                        try writer.append(ann)
+                        var record = made.provenance[k]
+                        record.id = nextAnnotationID
+                        try manifest.appendAnnotation(record)
+                        nextAnnotationID += 1
+                    }
+                    if made.stats.backgroundsRescaled > 0, !warnedRescale {
+                        warnedRescale = true
+                        logger.notice("background annotations scaled to the image on disk (same aspect ratio, other size than the annotation file says): \(made.record.background["file"] ?? "")")
+                    }
                 }
                 summary.counts.add(made.stats)
                 progress(CompositeProgress(images: i + 1, total: imageCount, annotations: nextAnnotationID - 1))
@@ -165,12 +224,10 @@ public final class CompositeRun: Sendable {
                 logger.warning("annotation file written with warnings", metadata: ["count": "\(lvisSummary.warningCount)",
                                                                                    "first": "\(lvisSummary.warnings.first.map { "\($0)" } ?? "")"])
             }
-            summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            summary.annotationFile = annotationURL.path
-            summary.manifest = manifestURL.path
             // Counts only: timings, cache statistics and output paths vary between runs and would
             // break byte-identical output.
             try manifest.finish(trailer: [("summary", try ManifestWriter.json(summary.counts))])
+            try staging.publish(overwrite: request.overwrite)
         } catch let e as CompositorError {
             writer.cancel()
             manifest.cancel()
@@ -183,6 +240,12 @@ public final class CompositeRun: Sendable {
             writer.cancel()
             manifest.cancel()
             throw .io("\(error)")
+        }
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        summary.annotationFile = staging.finalAnnotations.path
+        summary.manifest = staging.finalManifest.path
+        summary.skipReports = skipExamples.sorted { $0.key < $1.key }.map { reason, example in
+            "\(reason.rawValue): \(summary.counts.skipped[reason.rawValue] ?? 0) (first: \(example))"
         }
         return summary
     }
@@ -212,7 +275,27 @@ public final class CompositeRun: Sendable {
     /// Makes one image; called on worker threads.
     fileprivate struct ImageWorker: Sendable {
         let run: CompositeRun
-        let imagesDirectory: URL
+        let staging: OutputStaging
+
+        /// Image `index` as an interrupted run finished it, else made now; a background that cannot
+        /// be used gives a skip record. Either way the record is kept for a later resume.
+        func makeOrReuse(_ index: Int) throws(CompositorError) -> MadeImage {
+            let url = staging.record(index)
+            if let data = FileManager.default.contents(atPath: url.path), var made = try? JSONDecoder().decode(MadeImage.self, from: data) {
+                made.reused = true
+                return made
+            }
+            var made: MadeImage
+            do {
+                made = try make(index)
+            } catch .backgroundSkipped(let reason, let message) {
+                made = MadeImage(skip: MadeImage.Skip(reason: reason, message: message))
+            }
+            let data: Data
+            do { data = try JSONEncoder().encode(made) } catch { throw .io("encoding the record of image \(index + 1): \(error)") }
+            try OutputStaging.atomicWrite(data, to: url)
+            return made
+        }
 
         func make(_ index: Int) throws(CompositorError) -> MadeImage {
             let p = run.request.parameters
@@ -232,8 +315,7 @@ public final class CompositeRun: Sendable {
             do { jpeg = try ImageCodec.encodeJPEG(composed.image, quality: p.jpegQuality) } catch let e {
                 throw .image(context: "encoding \(file)", e)
             }
-            let path = imagesDirectory.appendingPathComponent(file).path
-            guard FileManager.default.createFile(atPath: path, contents: Data(jpeg)) else { throw .io("cannot write \(path)") }
+            try OutputStaging.atomicWrite(Data(jpeg), to: staging.images.appendingPathComponent(file))
 
             let imageID = index + 1
             var annotations: [LVISAnnotation] = []
@@ -241,6 +323,7 @@ public final class CompositeRun: Sendable {
             var visible = Set<Int>(), pasted = Set<Int>(), remnants = Set<Int>()
             var stats = CompositeCounts()
             stats.images = 1
+            if background.annotationsRescaled { stats.backgroundsRescaled = 1 }
             for o in composed.scene.objects {
                 let segmentation: LVISSegmentation
                 // COCO crowd regions stay RLE, as COCO writes them.
@@ -306,11 +389,40 @@ public final class CompositeRun: Sendable {
     }
 }
 
-/// One image's output, handed from a worker to the writer.
-struct MadeImage: Sendable {
+/// One image's output, handed from a worker to the writer, and kept in the staging folder so a
+/// resumed run need not compose it again.
+struct MadeImage: Sendable, Codable {
+    /// Why an output image was left out.
+    struct Skip: Sendable, Codable {
+        var reason: SkipReason
+        var message: String
+    }
+
     var image: LVISImage
     var annotations: [LVISAnnotation]
     var provenance: [AnnotationProvenance]
     var record: ImageRecord
     var stats: CompositeCounts
+    var skip: Skip?
+    /// Taken from an interrupted run's record (not stored).
+    var reused = false
+
+    enum CodingKeys: String, CodingKey {
+        case image, annotations, provenance, record, stats, skip
+    }
+
+    init(image: LVISImage, annotations: [LVISAnnotation], provenance: [AnnotationProvenance], record: ImageRecord, stats: CompositeCounts) {
+        self.image = image
+        self.annotations = annotations
+        self.provenance = provenance
+        self.record = record
+        self.stats = stats
+    }
+
+    /// A skipped image: no entry, counted under its reason.
+    init(skip: Skip) {
+        self.init(image: LVISImage(id: 0, width: 0, height: 0), annotations: [], provenance: [],
+                  record: ImageRecord(id: 0, fileName: "", background: [:], pasted: 0, planned: 0), stats: CompositeCounts())
+        self.skip = skip
+    }
 }

@@ -21,6 +21,14 @@ public struct CompositeCounts: Sendable, Hashable, Codable {
     public var droppedOccluded = 0
     /// Objects dropped as smaller than the minimum area.
     public var droppedSmall = 0
+    /// Inputs left out, by `SkipReason` code (whole output images, or input annotations naming an
+    /// unknown image).
+    public var skipped: [String: Int] = [:]
+    /// Backgrounds whose annotations were scaled to the image on disk (same aspect, other size).
+    public var backgroundsRescaled = 0
+
+    /// All skips together.
+    public var skippedTotal: Int { skipped.values.reduce(0, +) }
 
     /// No counts yet.
     public init() {}
@@ -37,6 +45,8 @@ public struct CompositeCounts: Sendable, Hashable, Codable {
         emptyMask += other.emptyMask
         droppedOccluded += other.droppedOccluded
         droppedSmall += other.droppedSmall
+        skipped.merge(other.skipped, uniquingKeysWith: +)
+        backgroundsRescaled += other.backgroundsRescaled
     }
 
     enum CodingKeys: String, CodingKey {
@@ -49,6 +59,8 @@ public struct CompositeCounts: Sendable, Hashable, Codable {
         case emptyMask = "empty_mask"
         case droppedOccluded = "dropped_occluded"
         case droppedSmall = "dropped_small"
+        case skipped
+        case backgroundsRescaled = "backgrounds_rescaled"
     }
 }
 
@@ -66,6 +78,12 @@ public struct CompositeSummary: Sendable, Hashable {
     public var annotationFile = ""
     /// The manifest.
     public var manifest = ""
+    /// How to load the dataset with detectron2 and mmdetection (also in the manifest).
+    public var registration: DatasetRegistration?
+    /// One line per skip reason met: its code, count and first example.
+    public var skipReports: [String] = []
+    /// Images taken over from an interrupted run (`resume`).
+    public var resumedImages = 0
 
     /// Output images per second.
     public var imagesPerSecond: Double { seconds > 0 ? Double(counts.images) / seconds : 0 }

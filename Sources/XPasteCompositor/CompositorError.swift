@@ -28,6 +28,12 @@ public enum CompositorError: Error, Sendable, CustomStringConvertible {
     case io(String)
     /// The emitted dataset violates the LVIS/COCO rules (a bug: reported rather than written).
     case invalidOutput(String)
+    /// One background cannot be used (see `SkipReason`): the run skips its image and counts it.
+    case backgroundSkipped(SkipReason, String)
+    /// More inputs were skipped than the run allows (`maxSkipped`); counts by reason code.
+    case tooManySkipped(limit: Int, counts: [String: Int])
+    /// `resume` found an interrupted run made with other inputs or parameters, or none to resume.
+    case cannotResume(String)
 
     /// Stable machine-readable code.
     public var code: String {
@@ -42,6 +48,9 @@ public enum CompositorError: Error, Sendable, CustomStringConvertible {
         case .bank: "compositor.bank"
         case .io: "compositor.io"
         case .invalidOutput: "compositor.invalid_output"
+        case .backgroundSkipped: "compositor.background_skipped"
+        case .tooManySkipped: "compositor.too_many_skipped"
+        case .cannotResume: "compositor.cannot_resume"
         }
     }
 
@@ -58,6 +67,11 @@ public enum CompositorError: Error, Sendable, CustomStringConvertible {
         case .bank(let e): e.description
         case .io(let m): "I/O failed: \(m)"
         case .invalidOutput(let m): "emitted dataset is invalid: \(m)"
+        case .backgroundSkipped(let reason, let m): "background skipped (\(reason.rawValue)): \(m)"
+        case .tooManySkipped(let limit, let counts):
+            "\(counts.values.reduce(0, +)) inputs skipped, more than --max-skipped \(limit) allows (" +
+                counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+        case .cannotResume(let m): "cannot resume: \(m)"
         }
     }
 }

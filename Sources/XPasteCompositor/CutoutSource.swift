@@ -1,4 +1,5 @@
 import XPasteImage
+import XPasteLVIS
 
 /// A category that cutouts are filed under in their source (a bank category, or an X-Paste pool
 /// index), with what is needed to map it onto an output category.
@@ -15,15 +16,20 @@ public struct CutoutCategory: Sendable, Hashable, Codable {
     public var synset: String?
     /// Definition, when known.
     public var definition: String?
+    /// LVIS frequency group as the source knows it (the bank keeps LVIS's value), so a category
+    /// added to the output keeps its real APr/APc/APf bucket.
+    public var frequency: LVISFrequency?
 
     /// Creates a category.
-    public init(id: Int64, name: String, synonyms: [String] = [], lvisID: Int?, synset: String? = nil, definition: String? = nil) {
+    public init(id: Int64, name: String, synonyms: [String] = [], lvisID: Int?, synset: String? = nil, definition: String? = nil,
+                frequency: LVISFrequency? = nil) {
         self.id = id
         self.name = name
         self.synonyms = synonyms
         self.lvisID = lvisID
         self.synset = synset
         self.definition = definition
+        self.frequency = frequency
     }
 }
 

@@ -37,7 +37,7 @@ public struct FolderBackgrounds: BackgroundSource {
         let path = folder.appendingPathComponent(files[index]).path
         let decoded: Image
         do { decoded = try ImageCodec.decode(contentsOf: path, limits: limits) } catch {
-            throw .image(context: "background \(path)", error)
+            throw .backgroundSkipped(.backgroundUnreadable, "\(path): \(error)")
         }
         let image = try BackgroundImage.prepare(decoded, maxSide: maxSide, context: path).image
         return LoadedBackground(image: image, provenance: ["file": files[index]])

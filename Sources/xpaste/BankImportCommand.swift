@@ -10,8 +10,16 @@ struct BankImportCommand: ParsableCommand {
         abstract: "Import cutouts: an X-Paste pool, a folder of RGBA PNGs per category, or a COCO/LVIS file's instances.",
         discussion: """
             Each batch commits in one transaction; an interrupted import keeps whole batches and can simply be run \
-            again (cutouts already in the bank are skipped). --lvis-categories first loads the LVIS vocabulary \
-            (e.g. lvis_v1_categories.json) so folder and pool categories get their LVIS ids and names.
+            again (cutouts already in the bank are skipped).
+            Vocabulary: an empty bank starts with the LVIS v1 vocabulary, from --lvis-categories or \
+            $XPASTE_LVIS_CATEGORIES (lvis_v1_categories.json), so folder and pool categories get LVIS ids, names and \
+            frequencies; --custom-vocabulary starts it without (your own category names, ids from 1,000,000). \
+            --lvis-categories on a bank that already has categories links them to LVIS first (as `xpaste bank link-lvis`).
+            --folder: one sub-folder per category, named by the category (name or synonym), or by its LVIS id ("569"). \
+            PNG, WebP and JPEG files are read, in nested folders too. Unless --as-is, each file gets X-Paste's clean-up: \
+            alpha ≤ 128 is background, only the largest connected component is kept (holes filled), cropped to it. \
+            Files without alpha (JPEG, RGB PNG) become full-rectangle objects and are listed. Files outside a category \
+            folder or of other types are skipped and listed with the reason.
             """)
 
     @OptionGroup var location: BankLocationOptions
@@ -31,6 +39,12 @@ struct BankImportCommand: ParsableCommand {
     @Option(help: "LVIS category list (a json array, or a full LVIS file) to load into the bank first.")
     var lvisCategories: String?
 
+    @Flag(help: "--folder: keep cutouts as they are (no alpha threshold, no largest-component clean-up, no crop).")
+    var asIs = false
+
+    @Flag(help: "Start an empty bank without the LVIS vocabulary (for your own category names).")
+    var customVocabulary = false
+
     @Flag(help: "Also import crowd annotations (--coco).")
     var includeCrowd = false
 
@@ -48,6 +62,7 @@ struct BankImportCommand: ParsableCommand {
 
     func validate() throws {
         let sources = [pool, folder, coco].compactMap { $0 }.count
+        guard !(customVocabulary && lvisCategories != nil) else { throw ValidationError("--custom-vocabulary and --lvis-categories exclude each other") }
         guard sources == 1 || (sources == 0 && lvisCategories != nil) else {
             throw ValidationError("give exactly one of --pool, --folder and --coco (or only --lvis-categories)")
         }
@@ -59,19 +74,33 @@ struct BankImportCommand: ParsableCommand {
     func run() throws {
         let bank = try location.open(create: true)
         defer { try? bank.close() }
-        if let lvisCategories {
+        let isEmpty = try BankCLI.run { try bank.categories().isEmpty }
+        var listPath = lvisCategories
+        if listPath == nil, isEmpty, !customVocabulary {
+            // The default for an empty bank: LVIS ids, or the datasets made from it mislabel.
+            guard let env = ProcessInfo.processInfo.environment["XPASTE_LVIS_CATEGORIES"], !env.isEmpty else {
+                throw ValidationError("""
+                    the bank is empty: it starts with the LVIS v1 vocabulary. Give --lvis-categories PATH \
+                    (lvis_v1_categories.json, the categories of LVIS v1 train) or set XPASTE_LVIS_CATEGORIES, \
+                    or --custom-vocabulary to file cutouts under your own category names
+                    """)
+            }
+            listPath = env
+        }
+        if let listPath {
             let vocabulary: LVISVocabulary
             do {
-                vocabulary = try LVISVocabulary(contentsOf: URL(fileURLWithPath: lvisCategories))
+                vocabulary = try LVISVocabulary(contentsOf: URL(fileURLWithPath: listPath))
             } catch {
-                throw ValidationError("cannot read LVIS categories from \(lvisCategories): \(error)")
+                throw ValidationError("cannot read LVIS categories from \(listPath): \(error)")
             }
-            try BankCLI.run { try bank.upsertCategories(vocabulary.categories.map(BankCategory.init(lvis:))) }
+            let linked = try BankCLI.run { try LVISCategoryLinker(vocabulary: vocabulary).link(bank) }
             print("loaded \(vocabulary.count) LVIS categories")
+            BankLinkLVISCommand.report(linked)
         }
         let options = BankImporter.Options(
             batchSize: batch, status: InstanceStatus(rawValue: status)!, jobId: job,
-            thumbnailMaxSide: noThumbnails ? nil : ThumbnailMaker.defaultMaxSide, includeCrowd: includeCrowd)
+            thumbnailMaxSide: noThumbnails ? nil : ThumbnailMaker.defaultMaxSide, includeCrowd: includeCrowd, asIs: asIs)
         let importer = BankImporter(bank: bank, logger: location.logger, options: options)
         let summary: ImportSummary
         if let pool {
@@ -89,6 +118,10 @@ struct BankImportCommand: ParsableCommand {
         print("imported \(summary.imported) of \(summary.files) \(what) (\(summary.duplicates) already in the bank, \(summary.skipped.count) skipped)")
         if !summary.categoriesCreated.isEmpty {
             print("new categories: \(summary.categoriesCreated.joined(separator: ", "))")
+        }
+        if !summary.cleanup.isEmpty { print("clean-up: \(summary.cleanup)") }
+        if !summary.withoutAlpha.isEmpty {
+            print("\(summary.withoutAlpha.count) files have no alpha channel: each whole rectangle is the object (first: \(summary.withoutAlpha[0]))")
         }
         for skip in summary.skipped.prefix(20) { print("skipped \(skip.path): \(skip.reason)") }
         if summary.skipped.count > 20 { print("… and \(summary.skipped.count - 20) more skipped") }

@@ -18,9 +18,23 @@ struct CompositeCommand: ParsableCommand {
               <out>/<split>/<000000000001>.jpg …    the images
               <out>/annotations/<split>.json        LVIS v1 (or COCO) annotations
               <out>/manifest.json                   parameters, seed, bank snapshot, provenance
-            Register with detectron2: register_lvis_instances(name, {}, "<out>/annotations/<split>.json", "<out>") \
-            (name containing "v1"); mmdetection: LVISV1Dataset(data_root="<out>/", ann_file="annotations/<split>.json", \
-            data_prefix=dict(img="")). COCO output (--format coco): image root "<out>/<split>".
+            Every run ends by printing ready registration snippets with absolute paths (also kept in the manifest \
+            under "registration"). For LVIS output on the LVIS v1 vocabulary they are: detectron2 \
+            register_lvis_instances("xpaste_<split>_v1", {}, "<out>/annotations/<split>.json", "<out>/") — the image \
+            root needs its trailing "/": detectron2 builds paths as image_root + "<split>/<file>"; mmdetection \
+            LVISV1Dataset(data_root="<out>/", ann_file="annotations/<split>.json", data_prefix=dict(img="")). COCO output \
+            (--format coco) prints mmdetection's metainfo.classes (the file's category names in file order) and num_classes.
+            Categories: in LVIS output the whole LVIS v1 vocabulary is written in id order (from --categories, else the \
+            bank's LVIS categories), whatever subset the backgrounds use — mmdetection labels by position in that list. \
+            Background-file categories with their own ids map to LVIS by name or synonym; categories LVIS lacks get fresh \
+            ids after the largest one. Nothing is dropped; every renumbering is printed and kept in the manifest.
+            Bad inputs are skipped, never written wrong: an unreadable or missing background, one whose size has another \
+            aspect ratio than its annotation file says (same aspect: labels are scaled and the run says so), one with a \
+            corrupt RLE or odd polygon; annotations naming unknown images are counted. Skips are counted by reason in the \
+            summary and the manifest, warned about once per reason; --max-skipped N fails the run past N.
+            Output folders: the run works in <out>/.xpaste-partial-<split>/ and publishes the split only on success; \
+            a later run removes leftovers of a killed one, --resume continues it (byte-identical to an uninterrupted \
+            run), --overwrite replaces an existing split entirely.
             Same seed, bank contents and parameters give byte-identical output for any --jobs.
             """
     )
@@ -39,7 +53,7 @@ struct CompositeCommand: ParsableCommand {
     @Flag(help: "Use the bank's generated backgrounds (sources of kind \"background\") instead of --backgrounds.")
     var bankBackgrounds = false
 
-    @Option(help: ArgumentHelp("LVIS category list (e.g. lvis_v1_categories.json) for names and metadata when there is no annotation file.", valueName: "file"))
+    @Option(help: ArgumentHelp("LVIS category list (e.g. lvis_v1_categories.json): the output vocabulary and its metadata, also with --annotations (default: the bank's LVIS categories).", valueName: "file"))
     var categories: String?
 
     @Option(help: ArgumentHelp("Size-prior JSON ({\"<lvis id>\": [mean, std]} of sqrt(area ratio), e.g. lvis_v1_size_prior.json).", valueName: "file"))
@@ -88,8 +102,14 @@ struct CompositeCommand: ParsableCommand {
     @Flag(help: "Drop the backgrounds' own annotations (their categories become not exhaustive).")
     var dropBackgroundAnnotations = false
 
-    @Flag(help: "Replace an existing split in --out.")
+    @Flag(help: "Replace an existing split in --out entirely (its old images and annotation file go).")
     var overwrite = false
+
+    @Flag(help: "Continue an interrupted run (same inputs and parameters) from <out>/.xpaste-partial-<split>/; the result is byte-identical to an uninterrupted run.")
+    var resume = false
+
+    @Option(help: ArgumentHelp("Fail once more than N inputs were skipped (bad backgrounds or annotations; default: no limit, every skip counted and reported).", valueName: "N"))
+    var maxSkipped: Int?
 
     // MARK: Paste parameters (X-Paste defaults)
 
@@ -222,13 +242,13 @@ struct CompositeCommand: ParsableCommand {
 
     private func runComposite(logger: Logger) throws(CompositorError) {
         let p = try parameters()
-        let lvisCategories: [LVISCategory]?
+        if let m = maxSkipped, m < 0 { throw .invalidParameter("--max-skipped must be ≥ 0") }
+        if resume && overwrite { throw .invalidParameter("--resume and --overwrite exclude each other") }
+        var lvisCategories: [LVISCategory]?
         if let path = categories {
             do { lvisCategories = try LVISReader(url: URL(fileURLWithPath: path)).readCategories() } catch {
                 throw .invalidParameter("--categories \(path): \(error)")
             }
-        } else {
-            lvisCategories = nil
         }
         guard FileManager.default.fileExists(atPath: bank) else { throw .invalidParameter("no bank at \(bank) (--bank)") }
         let openedBank: SQLiteBank
@@ -258,6 +278,16 @@ struct CompositeCommand: ParsableCommand {
             filter.categoryIDs = ids
         }
         let source = BankCutoutSource(bank: openedBank, filter: filter)
+        if lvisCategories == nil {
+            // The bank's LVIS categories (loaded from the LVIS list, so with their synsets) are the
+            // vocabulary when no list is given.
+            let known: [BankCategory]
+            do { known = try openedBank.categories().filter { !$0.isUserDefined && $0.synset != nil && $0.frequency != nil } } catch { throw .bank(error) }
+            if !known.isEmpty { lvisCategories = known.map(\.lvisCategory) }
+        }
+        if p.format == .lvis, lvisCategories == nil {
+            logger.warning("no LVIS vocabulary known (give --categories, or load it into the bank): the output's category ids are not LVIS's, and LVISV1Dataset will not name them right")
+        }
 
         let backgroundSource: any BackgroundSource
         var backgroundCategories: [LVISCategory]?
@@ -291,13 +321,18 @@ struct CompositeCommand: ParsableCommand {
         let vocabulary = try OutputVocabulary.make(format: p.format, backgroundCategories: backgroundCategories, licenses: licenses,
                                                    lvisCategories: lvisCategories, catalog: source.catalog())
         let request = CompositeRequest(parameters: p, seed: seed, imageCount: images, outputDirectory: URL(fileURLWithPath: out),
-                                       jobs: jobs, shardSize: shardSize, cacheBytes: cacheMb << 20, overwrite: overwrite)
+                                       jobs: jobs, shardSize: shardSize, cacheBytes: cacheMb << 20, overwrite: overwrite,
+                                       resume: resume, maxSkipped: maxSkipped)
         let run = try CompositeRun(request: request, backgrounds: backgroundSource, cutouts: source, vocabulary: vocabulary,
                                    backgroundPrior: backgroundPrior, filePrior: filePrior, logger: logger)
         var bar = ProgressBar(total: run.imageCount, enabled: !quiet)
         let summary = try run.run { bar.update($0) }
         bar.finish()
         print(SummaryTable.render(summary, pool: run.poolSize, jobs: jobs))
+        if let registration = summary.registration {
+            print("register it (also in the manifest under \"registration\"):")
+            print(registration.text)
+        }
     }
 }
 
@@ -361,6 +396,9 @@ enum SummaryTable {
           background annotations  \(s.backgroundAnnotations)
           pastes drawn            \(s.pastesPlanned) (skipped: \(s.skippedSize) by size, \(s.skippedCutout) unusable cutout, \(s.emptyMask) empty mask)
           dropped objects         \(s.droppedOccluded) occluded, \(s.droppedSmall) below min area
+          skipped inputs          \(s.skippedTotal)\(summary.skipReports.map { "\n    " + $0 }.joined())
+          rescaled backgrounds    \(s.backgroundsRescaled) (annotations scaled to the image on disk, same aspect ratio)
+          resumed images          \(summary.resumedImages)
           instance pool           \(pool) cutouts; cache \(summary.cacheHits) hits / \(summary.cacheMisses) decodes
           annotations             \(summary.annotationFile)
           manifest                \(summary.manifest)

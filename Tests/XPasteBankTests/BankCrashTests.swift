@@ -28,7 +28,7 @@ import XPasteTestSupport
         func importer() throws -> Process {
             let p = Process()
             p.executableURL = binary
-            p.arguments = ["bank", "import", "--bank", bankURL.path, "--folder", folder.path, "--batch", "\(batch)"]
+            p.arguments = ["bank", "import", "--bank", bankURL.path, "--folder", folder.path, "--batch", "\(batch)", "--custom-vocabulary"]
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()

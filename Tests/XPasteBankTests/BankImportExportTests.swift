@@ -118,12 +118,13 @@ import XPasteTestSupport
         try TestPNG.cutout(seed: 3).write(to: w.appendingPathComponent("disc.png"))
         try Data("not an image".utf8).write(to: w.appendingPathComponent("broken.png"))
         try TestPNG.rgba(width: 4, height: 4, pixels: Array(repeating: 0, count: 64)).write(to: w.appendingPathComponent("empty.png"))
-        try Data("ignored".utf8).write(to: w.appendingPathComponent("notes.txt"))
+        try Data("not an image".utf8).write(to: w.appendingPathComponent("notes.txt"))
 
         let summary = try BankImporter(bank: f.bank, logger: BankFixture.logger).importFolder(root)
-        #expect(summary.files == 4 && summary.imported == 2 && summary.skipped.count == 2)
+        // Files of other types are no longer ignored silently: they are listed as skipped too.
+        #expect(summary.files == 4 && summary.imported == 2 && summary.skipped.count == 3)
         #expect(summary.categoriesCreated == ["my_widget"])
-        #expect(Set(summary.skipped.map { URL(fileURLWithPath: $0.path).lastPathComponent }) == ["broken.png", "empty.png"])
+        #expect(Set(summary.skipped.map { URL(fileURLWithPath: $0.path).lastPathComponent }) == ["broken.png", "empty.png", "notes.txt"])
 
         let ringInstance = try #require(try f.bank.browse(InstanceQuery(filter: InstanceFilter(categoryIds: [1]))).instances.first)
         #expect(ringInstance.status == .accepted && ringInstance.decidedBy == .person && ringInstance.segmenter == "import")

@@ -97,14 +97,17 @@ import XPasteTestSupport
         #expect(loaded.objects.isEmpty && loaded.labels == .unlabelled)
     }
 
-    @Test func userCategoriesGetTheirOwnIdsInLVISOutput() throws {
+    /// A user category used to keep its bank id (1,000,000 up), which no loader's class list
+    /// reaches; it now gets the next id after LVIS's 1203, keeping ids dense.
+    @Test func userCategoriesGetTheNextFreeIdInLVISOutput() throws {
         let f = try Fixture()
         let catalog = try BankCutoutSource(bank: f.bank).catalog()
         let lvis = try LVISReader(url: SharedData.directory.appendingPathComponent("lvis_v1_categories.json")).readCategories()
         let vocabulary = try OutputVocabulary.make(format: .lvis, backgroundCategories: nil, lvisCategories: lvis, catalog: catalog)
         #expect(vocabulary.categories.count == 1204)
         let robot = try #require(catalog.categories.values.first { $0.name == "toy robot" })
-        #expect(vocabulary.outputID(for: robot) == Int(robot.id))
+        #expect(vocabulary.outputID(for: robot) == 1204)
+        #expect(vocabulary.categories.last?.id == 1204 && vocabulary.categories.last?.name == "toy robot")
         #expect(vocabulary.outputID(for: catalog.categories[569]!) == 569)
     }
 }

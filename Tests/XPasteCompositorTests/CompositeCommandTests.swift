@@ -25,12 +25,11 @@ import XPasteTestSupport
         return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 
-    @Test func composesFromABankWithAProgressBarAndASummary() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "xpaste not built at \(Self.binary.path)")
+    /// A folder with two photos and a bank holding one accepted horse cutout; returns (dir, photos, bank).
+    static func makeInputs() throws -> (URL, URL, URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xpaste-cli-\(UUID().uuidString)")
         let photos = dir.appendingPathComponent("photos")
         try FileManager.default.createDirectory(at: photos, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         for name in ["gravel.png", "astronaut.png"] {
             try Data(ImageCodec.encodeJPEG(RealCutouts.photo(name), quality: 90)).write(to: photos.appendingPathComponent(name + ".jpg"))
         }
@@ -44,13 +43,25 @@ import XPasteTestSupport
         _ = try bank.addInstances([NewInstance(sourceId: source, categoryId: 569, segmenter: "test", cutout: PNGBlob(Data(png)),
                                                clipScore: 30, status: .accepted, decidedBy: .filter)])
         try bank.close()
+        return (dir, photos, bankURL)
+    }
 
+    @Test func composesFromABankWithAProgressBarAndASummary() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "xpaste not built at \(Self.binary.path)")
+        let (dir, photos, bankURL) = try Self.makeInputs()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("dataset")
         let ok = try Self.run(["composite", "--bank", bankURL.path, "--backgrounds", photos.path, "--out", out.path,
                                "--images", "3", "--seed", "4", "--instances", "2:5", "--jobs", "2"])
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stdout.contains("composite: 3 images"))
         #expect(ok.stderr.contains("3/3 images"))
+        // Ready registration with absolute paths; detectron2's image root ends with "/".
+        // This bank holds one category (horse, id 569) and no LVIS vocabulary: ids are not dense from 1,
+        // so detectron2 gets its COCO loader (which maps ids itself), mmdetection the class list.
+        #expect(ok.stdout.contains("register_coco_instances(\"xpaste_train\""))
+        #expect(ok.stdout.contains("mmdetection (num_classes=1)") && ok.stdout.contains("metainfo=dict(classes=(\"horse\",))"))
+        #expect(ok.stdout.contains("\"\(out.standardizedFileURL.path)/\")"))
         for file in ["annotations/train.json", "manifest.json", "train/000000000001.jpg", "train/000000000003.jpg"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
         }
@@ -60,8 +71,56 @@ import XPasteTestSupport
         #expect(bad.status == 2 && bad.stderr.contains("--blending must be one of hard, alpha, gaussian"))
         let help = try Self.run(["composite", "--help"])
         for option in ["--bank", "--backgrounds", "--annotations", "--out", "--images", "--seed", "--format", "--split", "--jobs",
-                       "--box-occluded-threshold", "--mask-occluded-threshold", "--segmentation", "--max-image-side"] {
+                       "--box-occluded-threshold", "--mask-occluded-threshold", "--segmentation", "--max-image-side",
+                       "--overwrite", "--resume", "--max-skipped", "--categories"] {
             #expect(help.stdout.contains(option), "\(option) missing from --help")
+        }
+    }
+
+    /// A run killed with SIGKILL part-way, then resumed, gives the same bytes as a run never
+    /// interrupted (the manifest's registration names the other folder, so it is compared without it).
+    @Test func sigkilledRunResumesToAByteIdenticalResult() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "xpaste not built at \(Self.binary.path)")
+        let (dir, photos, bankURL) = try Self.makeInputs()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func arguments(_ out: URL) -> [String] {
+            ["composite", "--bank", bankURL.path, "--backgrounds", photos.path, "--out", out.path, "--images", "40", "--seed", "9",
+             "--instances", "4:8", "--jobs", "1", "--shard-size", "1", "--quiet"]
+        }
+        let reference = dir.appendingPathComponent("reference"), cut = dir.appendingPathComponent("cut")
+        let whole = try Self.run(arguments(reference))
+        #expect(whole.status == 0, "\(whole.stderr)")
+
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments(cut)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let done = cut.appendingPathComponent(".xpaste-partial-train/done")
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, ((try? FileManager.default.contentsOfDirectory(atPath: done.path).filter { $0.hasSuffix(".json") }.count) ?? 0) < 5 {
+            usleep(2_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try #require(process.terminationReason == .uncaughtSignal, "the run finished before it could be killed")
+        #expect(!FileManager.default.fileExists(atPath: cut.appendingPathComponent("train").path))
+
+        let resumed = try Self.run(arguments(cut) + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let line = try #require(resumed.stdout.split(separator: "\n").first { $0.contains("resumed images") })
+        #expect((Int(line.split(separator: " ").last ?? "") ?? 0) >= 5, "\(line)")
+        let fm = FileManager.default
+        let files = try fm.subpathsOfDirectory(atPath: reference.path).sorted()
+        #expect(files == (try fm.subpathsOfDirectory(atPath: cut.path).sorted()))
+        #expect(files.filter { $0.hasSuffix(".jpg") }.count == 40)
+        for file in files where file.contains(".") {
+            if file == "manifest.json" {
+                #expect(try CompositeRunTests.manifestWithoutRegistration(reference) == CompositeRunTests.manifestWithoutRegistration(cut))
+            } else {
+                #expect(try Data(contentsOf: reference.appendingPathComponent(file)) == Data(contentsOf: cut.appendingPathComponent(file)), "\(file) differs")
+            }
         }
     }
 }
