@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "XPasteServer",
             dependencies: [
-                "XPastePipeline", "XPasteStages", "XPasteBank", "XPasteCompositor", "XPasteInference", "XPasteImage",
+                "XPastePipeline", "XPasteStages", "XPasteBank", "XPasteCompositor", "XPasteInference", "XPasteImage", "XPasteLVIS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

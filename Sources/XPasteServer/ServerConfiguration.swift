@@ -25,6 +25,9 @@ public struct ServerConfiguration: Sendable {
     public var allowedPaths: [URL] = []
     /// An origin allowed to call the API from a browser (CORS); nil sends no CORS headers.
     public var corsOrigin: String?
+    /// The LVIS category list (`lvis_v1_categories.json`) an empty bank starts with, so job
+    /// categories named like LVIS ones get LVIS ids; nil leaves new names as user categories.
+    public var lvisCategories: URL?
     /// Jobs running side by side.
     public var concurrentJobs: Int = 2
     /// How models run.

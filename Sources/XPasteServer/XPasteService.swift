@@ -9,6 +9,7 @@ import ServiceLifecycle
 import Synchronization
 import XPasteBank
 import XPasteInference
+import XPasteLVIS
 import XPastePipeline
 
 /// The whole service assembled: bank, job ledger, pipelines, runner, HTTP application and the
@@ -43,6 +44,12 @@ public struct XPasteService: Sendable {
         let fm = FileManager.default
         try fm.createDirectory(at: configuration.dataFolder, withIntermediateDirectories: true)
         bank = try SQLiteBank(url: configuration.bankURL, logger: logger)
+        if let list = configuration.lvisCategories, try bank.categories().allSatisfy(\.isUserDefined) {
+            let vocabulary = try LVISVocabulary(contentsOf: list)
+            let summary = try LVISCategoryLinker(vocabulary: vocabulary).link(bank)
+            logger.notice("loaded the LVIS vocabulary into the bank", metadata: [
+                "categories": "\(vocabulary.count)", "linked": "\(summary.linked.count)"])
+        }
         ledger = try SQLiteJobLedger(url: configuration.ledgerURL, logger: logger)
         catalog = try PipelineCatalog(folder: configuration.pipelinesFolder)
         token = try configuration.token ?? Self.localToken(in: configuration.dataFolder)

@@ -51,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "An origin allowed to call the API from a browser (CORS; default: none).")
     var corsOrigin: String?
 
+    @Option(help: "LVIS category list (lvis_v1_categories.json) an empty bank starts with (default: $XPASTE_LVIS_CATEGORIES).")
+    var lvisCategories: String?
+
     @Option(help: "Jobs running side by side.")
     var jobs = 2
 
@@ -88,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         config.token = token ?? env["XPASTE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         config.allowedPaths = allowPaths.map { URL(fileURLWithPath: $0).standardizedFileURL }
         config.corsOrigin = corsOrigin
+        config.lvisCategories = (lvisCategories ?? env["XPASTE_LVIS_CATEGORIES"].flatMap { $0.isEmpty ? nil : $0 }).map { URL(fileURLWithPath: $0) }
         config.concurrentJobs = jobs
         let chosen = ExecutionProvider(parsing: provider) ?? .cpu
         config.sessionOptions = SessionOptions(providers: chosen == .cpu ? [.cpu] : [chosen, .cpu])

@@ -22,6 +22,8 @@ public struct CompositeStageParameters: StageParameters {
     public var threads: Int = 0
     /// Decoded-cutout cache, in MiB.
     public var cacheMb: Int = 512
+    /// Fail when more backgrounds or annotations than this had to be skipped (nil: no limit).
+    public var maxSkipped: Int? = nil
     /// Every paste parameter, X-Paste's defaults.
     public var compositor = CompositorParameters()
 
@@ -29,11 +31,11 @@ public struct CompositeStageParameters: StageParameters {
     public init() {}
 
     public static var optionalKeys: Set<String> {
-        ["backgrounds", "annotations", "size_prior", "images", "min_clip_score", "max_image_side"]
+        ["backgrounds", "annotations", "size_prior", "images", "min_clip_score", "max_image_side", "max_skipped"]
     }
 
     enum CodingKeys: String, CodingKey {
-        case backgrounds, annotations, sizePrior, seed, images, minClipScore, onlyJobCategories, threads, cacheMb
+        case backgrounds, annotations, sizePrior, seed, images, minClipScore, onlyJobCategories, threads, cacheMb, maxSkipped
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +49,7 @@ public struct CompositeStageParameters: StageParameters {
         onlyJobCategories = try c.decodeIfPresent(Bool.self, forKey: .onlyJobCategories) ?? true
         threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? 0
         cacheMb = try c.decodeIfPresent(Int.self, forKey: .cacheMb) ?? 512
+        maxSkipped = try c.decodeIfPresent(Int.self, forKey: .maxSkipped)
         compositor = try CompositorParameters(from: decoder)
     }
 
@@ -61,6 +64,7 @@ public struct CompositeStageParameters: StageParameters {
         try c.encode(onlyJobCategories, forKey: .onlyJobCategories)
         try c.encode(threads, forKey: .threads)
         try c.encode(cacheMb, forKey: .cacheMb)
+        try c.encodeIfPresent(maxSkipped, forKey: .maxSkipped)
         try compositor.encode(to: encoder)
     }
 
@@ -74,6 +78,7 @@ public struct CompositeStageParameters: StageParameters {
         if let s = minClipScore, !s.isFinite { return "min_clip_score: must be finite" }
         if !(0...256).contains(threads) { return "threads: must be in 0…256" }
         if !(16...65_536).contains(cacheMb) { return "cache_mb: must be in 16…65536" }
+        if let m = maxSkipped, m < 0 { return "max_skipped: must be 0 or more" }
         for (key, path) in [("backgrounds", backgrounds), ("annotations", annotations), ("size_prior", sizePrior)] {
             if let path, path.isEmpty { return "\(key): must not be empty" }
         }

@@ -49,15 +49,25 @@ struct SystemRoutes: Sendable {
         return try APIJSON.response(["status": "ready", "bank": checks["bank"]!, "runner": checks["runner"]!])
     }
 
+    static var instancesGauge: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "xpaste", subsystem: "bank", metricName: "instances", unitName: "", helpText: "Instances in the bank by status") }
+    static var sourcesGauge: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "xpaste", subsystem: "bank", metricName: "sources", unitName: "", helpText: "Source images in the bank") }
+    static var fileBytesGauge: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "xpaste", subsystem: "bank", metricName: "file", unitName: "bytes", helpText: "Size of the bank file") }
+    static var runningGauge: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "xpaste", subsystem: "jobs", metricName: "running", unitName: "", helpText: "Jobs running now") }
+
     private func metrics() -> Response {
         if let stats = try? bank.stats() {
-            for (status, n) in stats.instancesByStatus {
-                registry.makeGauge(name: "xpaste_bank_instances", labels: [("status", status.rawValue)]).set(Double(n))
+            for status in InstanceStatus.allCases {
+                registry.makeGauge(descriptor: Self.instancesGauge, labels: [("status", status.rawValue)])
+                    .set(Double(stats.instancesByStatus[status] ?? 0))
             }
-            registry.makeGauge(name: "xpaste_bank_sources").set(Double(stats.sources))
-            registry.makeGauge(name: "xpaste_bank_file_bytes").set(Double(stats.fileBytes))
+            registry.makeGauge(descriptor: Self.sourcesGauge).set(Double(stats.sources))
+            registry.makeGauge(descriptor: Self.fileBytesGauge).set(Double(stats.fileBytes))
         }
-        registry.makeGauge(name: "xpaste_jobs_running").set(Double(runner.runningJobs.count))
+        registry.makeGauge(descriptor: Self.runningGauge).set(Double(runner.runningJobs.count))
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
@@ -114,7 +124,7 @@ struct SystemRoutes: Sendable {
         for name in catalog.pipelines.keys.sorted() {
             guard let spec = catalog.pipelines[name] else { continue }
             var plans: [(id: String, plan: StagePlan)] = []
-            for stage in spec.stages {
+            for stage in spec.stages where stage.enabled {
                 if let plan = try? StagePlan.make(stage.stage, parameters: .object(stage.with), path: "") { plans.append((stage.id, plan)) }
             }
             let required = ModelRequirements.requirements(plans)

@@ -58,24 +58,45 @@ public struct CompositeStageRunner: PipelineStageRunner {
                         throw .invalidSizePrior("\(sizePrior.lastPathComponent): \(error)")
                     }
                 }
+                // The bank's LVIS categories (loaded from the LVIS list) are the output vocabulary, as
+                // for `xpaste composite` without --categories.
+                let known: [BankCategory]
+                do throws(BankError) {
+                    known = try bank.categories().filter { !$0.isUserDefined && $0.synset != nil && $0.frequency != nil }
+                } catch {
+                    throw .bank(error)
+                }
                 let vocabulary = try OutputVocabulary.make(
-                    format: p.compositor.format, backgroundCategories: backgroundCategories, licenses: licenses, lvisCategories: nil,
-                    catalog: cutouts.catalog())
-                let request = CompositeRequest(
-                    parameters: p.compositor, seed: p.seed, imageCount: p.images, outputDirectory: output, jobs: threads,
-                    cacheBytes: p.cacheMb << 20, overwrite: true)
-                let run = try CompositeRun(
-                    request: request, backgrounds: backgroundSource, cutouts: cutouts, vocabulary: vocabulary,
-                    backgroundPrior: backgroundPrior, filePrior: filePrior, logger: logger)
-                let total = run.imageCount
-                var last = DispatchTime.now().uptimeNanoseconds
-                progress(StageProgress(stage: "composite", done: 0, total: total, detail: "pool of \(run.poolSize) instances"))
-                return try run.run { step in
-                    let now = DispatchTime.now().uptimeNanoseconds
-                    guard now - last > 250_000_000 || step.images == step.total else { return }
-                    last = now
-                    progress(StageProgress(
-                        stage: "composite", done: step.images, total: step.total, detail: "\(step.annotations) annotations"))
+                    format: p.compositor.format, backgroundCategories: backgroundCategories, licenses: licenses,
+                    lvisCategories: known.isEmpty ? nil : known.map(\.lvisCategory), catalog: cutouts.catalog())
+                // A run interrupted by a crash or a stop continues from its staging folder when its
+                // inputs are unchanged; otherwise it starts over.
+                func makeRun(resume: Bool) throws(CompositorError) -> CompositeRun {
+                    let request = CompositeRequest(
+                        parameters: p.compositor, seed: p.seed, imageCount: p.images, outputDirectory: output, jobs: threads,
+                        cacheBytes: p.cacheMb << 20, overwrite: true, resume: resume, maxSkipped: p.maxSkipped)
+                    return try CompositeRun(
+                        request: request, backgrounds: backgroundSource, cutouts: cutouts, vocabulary: vocabulary,
+                        backgroundPrior: backgroundPrior, filePrior: filePrior, logger: logger)
+                }
+                func execute(_ run: CompositeRun) throws(CompositorError) -> CompositeSummary {
+                    let total = run.imageCount
+                    var last = DispatchTime.now().uptimeNanoseconds
+                    progress(StageProgress(stage: "composite", done: 0, total: total, detail: "pool of \(run.poolSize) instances"))
+                    return try run.run { step in
+                        let now = DispatchTime.now().uptimeNanoseconds
+                        guard now - last > 250_000_000 || step.images == step.total else { return }
+                        last = now
+                        progress(StageProgress(
+                            stage: "composite", done: step.images, total: step.total, detail: "\(step.annotations) annotations"))
+                    }
+                }
+                do throws(CompositorError) {
+                    return try execute(try makeRun(resume: true))
+                } catch {
+                    guard case .cannotResume = error else { throw error }
+                    logger.notice("the interrupted composite was made from other inputs: starting over", metadata: ["folder": "\(output.path)"])
+                    return try execute(try makeRun(resume: false))
                 }
             }
             let c = summary.counts
