@@ -130,9 +130,10 @@ let package = Package(
         .testTarget(
             name: "XPasteServerTests",
             dependencies: [
-                "XPasteServer", "XPastePipeline", "XPasteTestSupport",
+                "XPasteServer", "XPastePipeline", "XPasteTestSupport", "XPasteImage", "XPasteInference",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+            ],
+            exclude: ["Reference"]
         ),
     ],
     swiftLanguageModes: [.v6]

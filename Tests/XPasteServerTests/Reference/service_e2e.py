@@ -1,0 +1,281 @@
+"""End to end over real HTTP against a real `xpaste serve` process.
+
+Usage: service_e2e.py XPASTE_BINARY SHARED_IMAGES_DIR CLIP_MODEL_DIR SCENARIO
+SCENARIO: readme | flow | kill-extract | kill-composite
+
+Every scenario starts the binary on a free port with an empty data folder and checks values;
+any failed check raises, so the exit status tells the Swift test what happened.
+"""
+import json, os, re, shutil, signal, subprocess, sys, tarfile, tempfile, time, urllib.request
+
+BIN, IMAGES, CLIP, SCENARIO = sys.argv[1:5]
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
+
+
+class Server:
+    def __init__(self, root, extra=()):
+        self.root = root
+        self.extra = list(extra)
+        self.proc = None
+        self.url = None
+
+    def start(self):
+        self.log = open(os.path.join(self.root, "server.log"), "ab")
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--port", "0", "--data", "data", "--models", "models",
+             "--pipelines", os.path.join(REPO, "pipelines"), "--web", os.path.join(REPO, "web"),
+             "--openapi", os.path.join(REPO, "schemas/openapi.yaml"), "--log-level", "notice"] + self.extra,
+            cwd=self.root, stdout=subprocess.PIPE, stderr=self.log,
+            # ONNX Runtime is found through the reference Python's onnxruntime package.
+            env=dict(os.environ, XPASTE_PYTHON=os.environ.get("XPASTE_PYTHON", sys.executable)))
+        line = self.proc.stdout.readline().decode()
+        m = re.search(r"listening on (http://[^ \n]+)", line)
+        assert m, f"no banner: {line!r}"
+        self.url = m.group(1)
+        with open(os.path.join(self.root, "data/token")) as f:
+            self.token = f.read().strip()
+        return self
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        started = time.time()
+        code = self.proc.wait(timeout=30)
+        return code, time.time() - started
+
+    def request(self, method, path, body=None, headers=None, raw=False):
+        data = None
+        h = {"Authorization": f"Bearer {self.token}"}
+        if body is not None:
+            data = json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        h.update(headers or {})
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=h)
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                payload = r.read()
+                return r.status, payload if raw else json.loads(payload or b"null")
+        except urllib.error.HTTPError as e:
+            payload = e.read()
+            return e.code, json.loads(payload) if payload else None
+
+    def upload(self, category, files, kind=None):
+        args = ["curl", "-sS", "-H", f"Authorization: Bearer {self.token}"]
+        if category:
+            args += ["-F", f"category={category}"]
+        if kind:
+            args += ["-F", f"kind={kind}"]
+        for f in files:
+            args += ["-F", f"file=@{f}"]
+        out = subprocess.run(args + [self.url + "/v1/sources"], check=True, capture_output=True).stdout
+        return json.loads(out)
+
+    def wait(self, job, seconds=300):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            _, j = self.request("GET", f"/v1/jobs/{job}")
+            if j["state"] in ("succeeded", "failed", "cancelled"):
+                return j
+            time.sleep(0.2)
+        raise AssertionError(f"job {job} did not finish")
+
+    def events(self, job):
+        """The SSE stream, read until the server ends it."""
+        req = urllib.request.Request(self.url + f"/v1/jobs/{job}/events")
+        with urllib.request.urlopen(req, timeout=300) as r:
+            text = r.read().decode()
+        events = []
+        for block in text.split("\n\n"):
+            fields = dict(line.split(": ", 1) for line in block.split("\n") if ": " in line and not line.startswith(":"))
+            if "event" in fields:
+                events.append((int(fields["id"]), fields["event"], json.loads(fields["data"])))
+        return events
+
+
+def workdir():
+    root = tempfile.mkdtemp(prefix="xpaste-e2e-")
+    models = os.path.join(root, "models")
+    os.makedirs(models)
+    shutil.copytree(CLIP, os.path.join(models, "clip-tiny"))
+    return root
+
+
+def variants(folder, count):
+    """`count` distinct photos (crops and sizes of the shared ones), so the bank keeps each."""
+    from PIL import Image
+    os.makedirs(folder, exist_ok=True)
+    names = ["horse.png", "chelsea.png", "coffee.png", "astronaut.png", "motorcycle_left.png", "rocket.jpg"]
+    for i in range(count):
+        im = Image.open(os.path.join(IMAGES, names[i % len(names)])).convert("RGB")
+        w, h = im.size
+        k = i // len(names)
+        box = (k * 3, k * 2, w - k * 2, h - k * 3)
+        im.crop(box).resize((max(64, (w - 5 * k) // 2), max(64, (h - 5 * k) // 2))).save(os.path.join(folder, f"v{i:03d}.png"))
+
+
+def load_dataset(folder):
+    """Loads the dataset's json with lvis.LVIS and pycocotools and decodes every mask."""
+    import numpy as np
+    from lvis import LVIS
+    from pycocotools.coco import COCO
+    ann = os.path.join(folder, "annotations/train.json")
+    lv = LVIS(ann)
+    coco = COCO(ann)
+    assert len(lv.get_img_ids()) == len(coco.getImgIds()) > 0
+    n = 0
+    for a in coco.loadAnns(coco.getAnnIds()):
+        m = coco.annToMask(a)
+        assert m.sum() > 0, a["id"]
+        n += 1
+    for img in coco.loadImgs(coco.getImgIds()):
+        assert os.path.exists(os.path.join(folder, img["file_name"])), img["file_name"]
+    return n
+
+
+def scenario_readme():
+    root = workdir()
+    s = Server(root).start()
+    for name in ["horse.png", "chelsea.png", "brick.png"]:
+        shutil.copy(os.path.join(IMAGES, name), root)
+    readme = open(os.path.join(REPO, "README.md")).read()
+    block = re.search(r"<!-- readme-e2e: begin.*?-->\n```sh\n(.*?)```\n<!-- readme-e2e: end -->", readme, re.S).group(1)
+    env = dict(os.environ, XPASTE=s.url)
+    r = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=root, env=env, capture_output=True, timeout=600)
+    assert r.returncode == 0, r.stderr.decode()[-2000:]
+    folders = [d for d in os.listdir(root) if d.startswith("j") and os.path.isdir(os.path.join(root, d))]
+    assert len(folders) == 1, folders
+    assert load_dataset(os.path.join(root, folders[0])) > 0
+    code, seconds = s.stop()
+    assert code == 0 and seconds < 10, (code, seconds)
+    print(json.dumps({"readme": "ok", "shutdown_seconds": round(seconds, 2)}))
+
+
+def scenario_flow():
+    root = workdir()
+    s = Server(root).start()
+    up1 = s.upload("horse", [os.path.join(IMAGES, n) for n in ["horse.png", "chelsea.png"]])
+    up2 = s.upload("coffee mug", [os.path.join(IMAGES, n) for n in ["coffee.png", "rocket.jpg"]])
+    assert up1["recorded"] == 2 and up2["recorded"] == 2, (up1, up2)
+    status, job = s.request("POST", "/v1/jobs", {"categories": ["horse", "coffee mug"], "pipeline": "upload",
+                                                 "overrides": {"filter": {"enabled": True, "clip": "clip-tiny", "min_area": 0}}})
+    assert status == 202, job
+    events = s.events(job["id"])
+    assert [e[0] for e in events] == list(range(1, len(events) + 1))
+    states = [e[2]["state"] for e in events if e[1] == "state"]
+    assert states == ["queued", "running", "succeeded"], (states, s.request("GET", f"/v1/jobs/{job['id']}")[1].get("error"))
+    assert any(e[1] == "progress" and e[2]["id"] == "extract" for e in events)
+    _, page = s.request("GET", f"/v1/instances?job={job['id']}&sort=score")
+    inst = page["instances"]
+    assert len(inst) == 4 and all(i["decided_by"] == "filter" for i in inst), inst
+    # Curate: reject one by hand, accept the rest by filter.
+    status, one = s.request("PATCH", f"/v1/instances/{inst[-1]['id']}", {"status": "rejected"})
+    assert status == 200 and one["decided_by"] == "person"
+    status, bulk = s.request("POST", "/v1/instances/bulk", {"action": "accept", "filter": {"job": job["id"], "status": ["pending", "rejected"], "min_score": -100}})
+    assert status == 200
+    _, stats = s.request("GET", "/v1/stats")
+    assert stats["instances_by_status"]["accepted"] == 4, stats
+    bg = s.upload(None, [os.path.join(IMAGES, n) for n in ["brick.png", "gravel.png"]], kind="background")
+    assert bg["recorded"] == 2
+    status, ds = s.request("POST", "/v1/datasets", {"images": 6, "seed": 2, "max_instances": 5})
+    assert status == 202, ds
+    done = s.wait(ds["id"])
+    assert done["state"] == "succeeded", done
+    status, tar = s.request("GET", f"/v1/datasets/{ds['id']}/archive.tar", raw=True)
+    assert status == 200
+    out = os.path.join(root, "unpacked")
+    os.makedirs(out)
+    with open(os.path.join(root, "ds.tar"), "wb") as f:
+        f.write(tar)
+    with tarfile.open(os.path.join(root, "ds.tar")) as t:
+        t.extractall(out)
+    n = load_dataset(os.path.join(out, ds["id"]))
+    code, seconds = s.stop()
+    assert code == 0, code
+    print(json.dumps({"flow": "ok", "annotations": n}))
+
+
+def verify_bank(root):
+    r = subprocess.run([BIN, "bank", "verify", "--full", "--bank", os.path.join(root, "data/bank.sqlite")], capture_output=True)
+    assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
+
+
+def scenario_kill_extract():
+    root = workdir()
+    folder = os.path.join(root, "data/incoming")
+    variants(folder, 48)
+    s = Server(root).start()
+    status, job = s.request("POST", "/v1/jobs", {"categories": ["horse"], "pipeline": "upload",
+                                                 "overrides": {"ingest": {"folder": "incoming"}, "extract": {"batch_size": 4}}})
+    assert status == 202, job
+    # Kill once extraction is under way, but not finished.
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        _, j = s.request("GET", f"/v1/jobs/{job['id']}")
+        ex = j["stages"][1]
+        if ex["state"] == "running" and 8 <= ex["done"] < ex["total"]:
+            break
+        assert j["state"] not in ("succeeded", "failed"), "finished before the kill"
+        time.sleep(0.05)
+    s.kill()
+    done_before = ex["done"]
+    s = Server(root).start()
+    final = s.wait(job["id"])
+    assert final["state"] == "succeeded", final
+    _, page = s.request("GET", f"/v1/instances?job={job['id']}&limit=1000")
+    inst = page["instances"]
+    sources = [i["source_id"] for i in inst]
+    assert len(sources) == len(set(sources)), "an instance twice"
+    _, stats = s.request("GET", "/v1/stats")
+    assert stats["sources_by_kind"]["uploaded"] == 48, stats
+    # Every source was extracted once: no source pending, and one instance per source with an object.
+    empty = 48 - len(inst)
+    assert len(inst) >= 40 and empty >= 0, len(inst)
+    s.stop()
+    verify_bank(root)
+    print(json.dumps({"kill_extract": "ok", "done_before_kill": done_before, "instances": len(inst)}))
+
+
+def scenario_kill_composite():
+    root = workdir()
+    s = Server(root).start()
+    s.upload("horse", [os.path.join(IMAGES, n) for n in ["horse.png", "chelsea.png", "coffee.png"]])
+    status, job = s.request("POST", "/v1/jobs", {"categories": ["horse"], "pipeline": "upload"})
+    s.wait(job["id"])
+    s.request("POST", "/v1/instances/bulk", {"action": "accept", "filter": {}})
+    s.upload(None, [os.path.join(IMAGES, n) for n in ["brick.png", "gravel.png", "astronaut.png"]], kind="background")
+    params = {"images": 120, "seed": 9, "threads": 1}
+    status, ds = s.request("POST", "/v1/datasets", params)
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        _, j = s.request("GET", f"/v1/jobs/{ds['id']}")
+        st = j["stages"][0]
+        if st["state"] == "running" and 5 <= st["done"] < st["total"]:
+            break
+        assert j["state"] not in ("succeeded", "failed"), "finished before the kill"
+        time.sleep(0.05)
+    s.kill()
+    s = Server(root).start()
+    final = s.wait(ds["id"])
+    assert final["state"] == "succeeded", final
+    # The same dataset made without interruption is byte-identical.
+    status, ref = s.request("POST", "/v1/datasets", params)
+    assert s.wait(ref["id"])["state"] == "succeeded"
+    a = os.path.join(root, "data/datasets", ds["id"])
+    b = os.path.join(root, "data/datasets", ref["id"])
+    assert open(os.path.join(a, "annotations/train.json"), "rb").read() == open(os.path.join(b, "annotations/train.json"), "rb").read()
+    imgs = sorted(os.listdir(os.path.join(a, "train")))
+    assert len(imgs) == 120 and imgs == sorted(os.listdir(os.path.join(b, "train")))
+    for name in imgs:
+        assert open(os.path.join(a, "train", name), "rb").read() == open(os.path.join(b, "train", name), "rb").read(), name
+    assert not [d for d in os.listdir(a) if d.startswith(".")], os.listdir(a)
+    load_dataset(a)
+    s.stop()
+    verify_bank(root)
+    print(json.dumps({"kill_composite": "ok", "done_before_kill": st["done"]}))
+
+
+{"readme": scenario_readme, "flow": scenario_flow, "kill-extract": scenario_kill_extract,
+ "kill-composite": scenario_kill_composite}[SCENARIO]()

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import XPasteInference
+import XPasteTestSupport
+
+/// The real binary over real HTTP: the README's curl walk-through, a whole upload → curate →
+/// dataset flow loaded with lvis-api and pycocotools, and SIGKILL in the middle of an extract and
+/// of a composite (Reference/service_e2e.py does the talking; see its scenarios).
+@Suite("Service end to end", .serialized)
+struct ServiceEndToEndTests {
+    static var binary: URL { SharedData.repositoryRoot.appendingPathComponent(".build/debug/xpaste") }
+
+    static func run(_ scenario: String) throws -> [String: Any] {
+        let models = FileManager.default.temporaryDirectory.appendingPathComponent("xpaste-e2e-models-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: models) }
+        try ServerFixture.installTinyCLIP(ModelsDirectory(root: models))
+        let out = try ReferencePython.run(
+            script: "Tests/XPasteServerTests/Reference/service_e2e.py",
+            arguments: [binary.path, SharedData.directory.appendingPathComponent("images").path, models.appendingPathComponent("clip-tiny").path, scenario])
+        let line = try #require(String(decoding: out, as: UTF8.self).split(separator: "\n").last)
+        return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary.path)))
+    func readmeWalkThroughRunsAsWritten() throws {
+        let result = try Self.run("readme")
+        #expect(result["readme"] as? String == "ok")
+        #expect((result["shutdown_seconds"] as? Double ?? 99) < 10)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary.path)))
+    func uploadCurateComposeAndLoad() throws {
+        let result = try Self.run("flow")
+        #expect(result["flow"] as? String == "ok")
+        #expect((result["annotations"] as? Int ?? 0) > 0)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary.path)))
+    func killedDuringExtractResumesWithoutLossOrDuplicates() throws {
+        let result = try Self.run("kill-extract")
+        #expect(result["kill_extract"] as? String == "ok")
+        #expect((result["done_before_kill"] as? Int ?? 0) >= 8)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary.path)))
+    func killedDuringCompositeEndsByteIdentical() throws {
+        let result = try Self.run("kill-composite")
+        #expect(result["kill_composite"] as? String == "ok")
+    }
+}
