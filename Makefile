@@ -8,7 +8,7 @@ MODELS  ?= models
 export XPASTE_PYTHON ?= $(abspath $(VENV))/bin/python
 SHELL   := /bin/bash
 
-.PHONY: setup build build-release test serve bench clean
+.PHONY: setup build build-release test serve bench fuzz-api clean
 
 setup:
 	@VENV=$(VENV) scripts/setup.sh
@@ -26,6 +26,12 @@ test: setup
 	@if grep -E '^$(CURDIR)/(Sources|Tests)/.*: warning:' .build/build-tests.log; then \
 		echo "error: compiler warnings in project code (listed above)"; exit 1; fi
 	$(SWIFT) test --skip-build
+	$(VENV)/bin/python scripts/check-schemas.py
+	API_FUZZ_EXAMPLES=$${API_FUZZ_EXAMPLES:-10} XPASTE_BIN=$$($(SWIFT) build --show-bin-path)/xpaste VENV=$(VENV) scripts/api-fuzz
+
+# schemathesis against a live server with more examples per operation than `make test` uses.
+fuzz-api: build
+	API_FUZZ_EXAMPLES=$${API_FUZZ_EXAMPLES:-100} XPASTE_BIN=$$($(SWIFT) build --show-bin-path)/xpaste VENV=$(VENV) scripts/api-fuzz
 
 # The service on the embedded SQLite default: data in $(DATA), models in $(MODELS).
 serve: build-release

@@ -9,7 +9,7 @@ VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 
 # C libraries the codecs and crawler link against, plus the tools the test suite drives.
-APT_PACKAGES=(libpng-dev libjpeg-dev libwebp-dev libcurl4-openssl-dev libsqlite3-dev pkg-config valgrind)
+APT_PACKAGES=(libpng-dev libjpeg-dev libwebp-dev libcurl4-openssl-dev libsqlite3-dev pkg-config valgrind curl wrk)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -13,6 +13,8 @@ public enum PipelineError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidSpec(location: String?, field: String, message: String)
     /// A job request is not valid (empty category list, unknown override, bad parameter value).
     case invalidRequest(field: String, message: String)
+    /// An `Idempotency-Key` already used for a different request.
+    case idempotencyKeyReused(String)
     /// No pipeline with this name is installed.
     case unknownPipeline(String)
     /// The pipeline uses a stage this build does not have yet.
@@ -54,6 +56,7 @@ public enum PipelineError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .invalidSpec: "pipeline.invalid_spec"
         case .invalidRequest: "job.invalid_request"
+        case .idempotencyKeyReused: "request.idempotency_key_reused"
         case .unknownPipeline: "pipeline.unknown"
         case .stageUnavailable: "pipeline.stage_unavailable"
         case .missingModels: "pipeline.missing_models"
@@ -72,6 +75,8 @@ public enum PipelineError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidSpec(let location, let field, let message):
             "\(location.map { "\($0): " } ?? "")\(field): \(message)"
         case .invalidRequest(let field, let message): "\(field): \(message)"
+        case .idempotencyKeyReused(let key):
+            "Idempotency-Key \(key) was already used for a different request; use a new key for a new request"
         case .unknownPipeline(let name): "no pipeline named \"\(name)\" (GET /v1/pipelines lists them)"
         case .stageUnavailable(let stage, let message): "stage \"\(stage)\" is not available: \(message)"
         case .missingModels(let models):

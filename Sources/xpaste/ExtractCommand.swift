@@ -25,16 +25,17 @@ struct ExtractCommand: AsyncParsableCommand {
     @Option(name: .customLong("category"), help: "Only sources of this category, by id or name (repeatable; default: all).")
     var categories: [String] = []
 
+    // Defaults and checks come from `ExtractParameters`, the type pipeline files and job requests use.
     @Option(help: "Comma-separated segmenters: model folders in the models folder, or `classical`.")
-    var segmenters = "u2net,classical"
+    var segmenters = ExtractParameters().segmenters.joined(separator: ",")
 
     @OptionGroup var inference: StageInferenceOptions
 
     @Option(help: "Mask values above this are the object (X-Paste: 128).")
-    var threshold = 128
+    var threshold = ExtractParameters().threshold
 
     @Option(help: "Sources per batch (and per bank transaction).")
-    var batch = 8
+    var batch = ExtractParameters().batchSize
 
     @Option(help: "Job id recorded on the new instances (default: the source's job).")
     var job: String?
@@ -46,11 +47,20 @@ struct ExtractCommand: AsyncParsableCommand {
         segmenters.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// The flags as the stage's parameter type.
+    var parameters: ExtractParameters {
+        var p = ExtractParameters()
+        p.segmenters = segmenterNames
+        p.clip = inference.clip
+        p.threshold = threshold
+        p.batchSize = batch
+        return p
+    }
+
     func validate() throws {
-        guard !segmenterNames.isEmpty else { throw ValidationError("--segmenters names no segmenter") }
-        guard Set(segmenterNames).count == segmenterNames.count else { throw ValidationError("--segmenters names one twice") }
-        guard (0..<255).contains(threshold) else { throw ValidationError("--threshold must be in 0…254") }
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        if let problem = parameters.problem() {
+            throw ValidationError("--" + problem.replacingOccurrences(of: "batch_size", with: "batch"))
+        }
     }
 
     func run() async throws {
@@ -60,7 +70,7 @@ struct ExtractCommand: AsyncParsableCommand {
             let categoryIds = try StageCLI.categoryIds(categories, bank: bank)
             let names = segmenterNames
             // With one segmenter there is nothing to choose, so CLIP runs only when asked for.
-            let clipName = names.count > 1 ? (inference.clip ?? StageInferenceOptions.defaultCLIP) : inference.clip
+            let clipName = parameters.effectiveCLIP
             var environment: InferenceEnvironment?
             let makeEnvironment = { () throws(InferenceError) -> InferenceEnvironment in
                 if let environment { return environment }

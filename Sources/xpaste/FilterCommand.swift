@@ -24,28 +24,42 @@ struct FilterCommand: AsyncParsableCommand {
 
     @OptionGroup var inference: StageInferenceOptions
 
+    // Defaults and checks come from `FilterParameters`, the type pipeline files and job requests use.
     @Option(help: "Score that is always enough (X-Paste: 21).")
-    var minClip: Float = 21
+    var minClip = FilterParameters().minClip
 
     @Option(help: "How far below the category's best score a cutout may be and still be kept (X-Paste: 1).")
-    var tolerance: Float = 1
+    var tolerance = FilterParameters().tolerance
 
     @Option(help: "Smallest mask area / image area kept.")
-    var minArea = 0.05
+    var minArea = FilterParameters().minArea
 
     @Option(help: "Largest mask area / image area kept.")
-    var maxArea = 0.95
+    var maxArea = FilterParameters().maxArea
 
     @Option(help: "Cutouts per CLIP batch.")
-    var batch = 32
+    var batch = FilterParameters().batchSize
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    /// The flags as the stage's parameter type.
+    var parameters: FilterParameters {
+        var p = FilterParameters()
+        p.clip = inference.clip ?? p.clip
+        p.minClip = minClip
+        p.tolerance = tolerance
+        p.minArea = minArea
+        p.maxArea = maxArea
+        p.batchSize = batch
+        return p
+    }
+
     func validate() throws {
-        guard minClip.isFinite, tolerance >= 0 else { throw ValidationError("--min-clip must be finite and --tolerance ≥ 0") }
-        guard minArea >= 0, minArea <= maxArea else { throw ValidationError("need 0 ≤ --min-area ≤ --max-area") }
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        if let problem = parameters.problem() {
+            // The parameter type names its keys snake_case; the flags are their kebab-case forms.
+            throw ValidationError("--" + problem.replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: "batch-size", with: "batch"))
+        }
     }
 
     func run() async throws {
@@ -53,14 +67,13 @@ struct FilterCommand: AsyncParsableCommand {
         let bank = try location.open(create: false)
         let summary = try await StageCLI.run { () async throws -> FilterSummary in
             let categoryIds = try StageCLI.categoryIds(categories, bank: bank)
-            let name = inference.clip ?? StageInferenceOptions.defaultCLIP
-            _ = try inference.directory.installedModel(named: name, family: .clip)
-            let scorer = try inference.scorer(name, environment: inference.environment(), maxBatch: batch, logger: logger)
+            let p = parameters
+            _ = try inference.directory.installedModel(named: p.clip, family: .clip)
+            let scorer = try inference.scorer(p.clip, environment: inference.environment(), maxBatch: p.batchSize, logger: logger)
             let stage = FilterStage(bank: bank, scorer: scorer, executor: InferenceExecutor(), logger: logger)
-            let rule = CLIPFilterRule(minScore: minClip, tolerance: tolerance, minAreaRatio: minArea, maxAreaRatio: maxArea)
             defer { StageCLI.endProgress() }
             return try await stage.run(
-                FilterStage.Options(categoryIds: categoryIds, rule: rule, batchSize: batch), progress: StageCLI.progress)
+                FilterStage.Options(categoryIds: categoryIds, rule: p.rule, batchSize: p.batchSize), progress: StageCLI.progress)
         }
         if json {
             print(try BankCLI.json(summary))

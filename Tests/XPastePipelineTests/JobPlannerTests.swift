@@ -67,4 +67,22 @@ struct JobPlannerTests {
         try FileManager.default.createSymbolicLink(at: f.directory.appendingPathComponent("escape"), withDestinationURL: URL(fileURLWithPath: "/etc"))
         #expect(code(#"{"categories": ["dog"], "pipeline": "upload", "overrides": {"ingest": {"folder": "escape"}}}"#) == "path.not_allowed")
     }
+
+    @Test func aRefusedRequestWritesNoCategory() throws {
+        let f = try PipelineFixture()
+        let clash = try Self.request(#"{"categories": ["new one", {"name": "dog", "lvis_id": 5}, {"name": "cat", "lvis_id": 5}], "pipeline": "upload"}"#)
+        #expect(throws: PipelineError.self) { try f.runner.planner.job(for: clash, idempotencyKey: nil) }
+        #expect(try f.bank.categories().isEmpty)
+        // With an LVIS vocabulary loaded, ids it lacks and names that are not the id's are refused.
+        try f.bank.upsertCategories([BankCategory(id: 5, name: "dog", synonyms: ["puppy"], synset: "dog.n.01", frequency: .frequent)])
+        let wrongName = try Self.request(#"{"categories": [{"name": "cat", "lvis_id": 5}], "pipeline": "upload"}"#)
+        #expect(throws: PipelineError.invalidRequest(field: "$.categories[0].name", message: "LVIS category 5 is \"dog\", not \"cat\"")) {
+            try f.runner.planner.job(for: wrongName, idempotencyKey: nil)
+        }
+        let unknown = try Self.request(#"{"categories": [{"name": "yak", "lvis_id": 77}], "pipeline": "upload"}"#)
+        #expect(throws: PipelineError.self) { try f.runner.planner.job(for: unknown, idempotencyKey: nil) }
+        let synonym = try f.runner.planner.job(for: try Self.request(#"{"categories": [{"name": "Puppy", "lvis_id": 5}], "pipeline": "upload"}"#), idempotencyKey: nil)
+        #expect(synonym.categories == [JobCategory(id: 5, name: "dog")])
+        #expect(try f.bank.categories().map(\.id) == [5])
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import XPasteBank
+import XPasteImage
 import XPastePipeline
 import XPasteTestSupport
 
@@ -109,5 +110,36 @@ struct JobRunnerTests {
         let aStart = try #require(a.stages[1].startedAt), bStart = try #require(b.stages[1].startedAt)
         let aEnd = try #require(a.stages[1].finishedAt), bEnd = try #require(b.stages[1].finishedAt)
         #expect(aStart <= bEnd && bStart <= aEnd)
+    }
+
+    @Test func cancelStopsARunningJobAtABatchBoundary() async throws {
+        let f = try PipelineFixture()
+        let horse = try f.bank.userCategory(named: "horse")
+        let photo = try ImageCodec.decode(contentsOf: SharedData.image("horse.png").path)
+        // 30 distinct sources: the photo at 30 sizes.
+        for k in 0..<30 {
+            let image = try photo.resized(width: 200 + 3 * k, height: 164 + 2 * k, filter: .bilinear)
+            let bytes = Data(try ImageCodec.encodePNG(image))
+            _ = try f.bank.addSource(NewSource(kind: .uploaded, bytes: bytes, width: image.width, height: image.height, categoryId: horse.id))
+        }
+        let (cancelled, finished) = try await f.whileRunning { runner in
+            let job = try runner.submit(
+                try Self.request(#"{"categories": ["horse"], "pipeline": "upload", "overrides": {"extract": {"batch_size": 1}}}"#),
+                idempotencyKey: nil).job
+            while try runner.store.job(job.id)!.stages[1].done < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(try runner.cancel(job.id).state == .cancelling)
+            let cancelled = try await f.waitFinished(job.id)
+            _ = try runner.retry(job.id)
+            return (cancelled, try await f.waitFinished(job.id))
+        }
+        #expect(cancelled.state == .cancelled)
+        let extract = cancelled.stages[1]
+        #expect(extract.state == .pending && extract.done >= 2 && extract.done < 30)
+        // After the retry every source was extracted exactly once.
+        #expect(finished.state == .succeeded)
+        let sources = try f.bank.sources(status: nil, kinds: [.uploaded], categoryIds: nil, afterId: 0, limit: 100)
+        #expect(sources.count == 30 && sources.allSatisfy { $0.status == .extracted })
+        let instances = try f.bank.browse(InstanceQuery(limit: 100)).instances
+        #expect(Set(instances.map(\.sourceId)).count == instances.count && instances.count == 30)
     }
 }

@@ -42,9 +42,15 @@ struct StageParametersTests {
         #expect(field { try ExtractParameters.decode(.object(["segmenters": .array([])]), at: "o") } == "o.segmenters")
         #expect(field { try ExtractParameters.decode(.object(["nope": .int(1)]), at: "o") } == "o.nope")
         #expect(field { try ExtractParameters.decode(.string("x"), at: "o") } == "o")
-        #expect(field { try CompositeStageParameters.decode(.object(["jpeg_quality": .int(0)]), at: "c") } == "c")
+        #expect(field { try CompositeStageParameters.decode(.object(["jpeg_quality": .int(0)]), at: "c") } == "c.jpeg_quality")
+        #expect(field { try CompositeStageParameters.decode(.object(["seed": .int(-1)]), at: "c") } == "c.seed")
+        #expect(field { try CompositeStageParameters.decode(.object(["seed": .double(1.5)]), at: "c") } == "c.seed")
+        #expect(field { try CompositeStageParameters.decode(.object(["threads": .null]), at: "c") } == "c.threads")
+        #expect(field { try CompositeStageParameters.decode(.object(["hue": .double(0.6), "seed": .int(3)]), at: "c") } == "c.hue")
         #expect(field { try CompositeStageParameters.decode(.object(["sampling": .string("nope")]), at: "c") } == "c.sampling")
         #expect(field { try CompositeStageParameters.decode(.object(["annotations": .string("a.json")]), at: "c") } == "c.backgrounds")
-        #expect(field { try FilterParameters.decode(.object(["min_area": .double(-1)]), at: "f") } == "f")
+        #expect(field { try FilterParameters.decode(.object(["min_area": .double(-1)]), at: "f") } == "f.min_area")
+        // null unsets an optional parameter.
+        #expect(field { try CompositeStageParameters.decode(.object(["images": .null, "max_image_side": .null]), at: "c") } == nil)
     }
 }

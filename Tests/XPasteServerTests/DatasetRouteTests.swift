@@ -57,6 +57,10 @@ struct DatasetRouteTests {
                 #expect(r.status == .ok && r.headers[.contentType] == "application/json")
                 return [UInt8](r.body.readableBytesView)
             }
+            // A client that encodes the slash gets the same file.
+            try await client.execute(uri: "/v1/datasets/\(id)/files/annotations%2Ftrain.json", method: .get) { (r: TestResponse) throws in
+                #expect(r.status == .ok && [UInt8](r.body.readableBytesView) == annotation)
+            }
             let lvis = try #require(try JSONSerialization.jsonObject(with: Data(annotation)) as? [String: Any])
             #expect((lvis["images"] as? [Any])?.count == 3)
             // The tar holds exactly the files, byte for byte, under the dataset id.
@@ -68,7 +72,7 @@ struct DatasetRouteTests {
             let entries = try Self.untar(tar)
             #expect(entries.map(\.0) == files.map { "\(id)/\($0["path"] as! String)" })
             #expect(entries[0].1 == annotation)
-            for path in ["../jobs.sqlite", "..%2Fjobs.sqlite", ".xpaste-partial-train/x", "train/nope.jpg"] {
+            for path in ["../jobs.sqlite", "..%2Fjobs.sqlite", "%2E%2E%2F..%2Fjobs.sqlite", ".xpaste-partial-train/x", "train/nope.jpg"] {
                 try await client.execute(uri: "/v1/datasets/\(id)/files/\(path)", method: .get) { (r: TestResponse) throws in
                     #expect(r.status == .notFound, "\(path)")
                 }

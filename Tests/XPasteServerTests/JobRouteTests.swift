@@ -28,6 +28,16 @@ struct JobRouteTests {
                 let again = try json(r)["id"] as? String
                 #expect(r.status == .ok && again == id)
             }
+            // The same key with another body is refused; on another route it is another key.
+            try await client.execute(uri: "/v1/jobs", method: .post, headers: headers,
+                                     body: ByteBuffer(string: #"{"categories": ["cat"], "pipeline": "upload"}"#)) { (r: TestResponse) throws in
+                let code = try problemCode(r)
+                #expect(r.status == .unprocessableContent && code == "request.idempotency_key_reused")
+            }
+            try await client.execute(uri: "/v1/datasets", method: .post, headers: headers, body: ByteBuffer(string: #"{"images": 1}"#)) { (r: TestResponse) throws in
+                let other = try json(r)["id"] as? String
+                #expect(r.status == .accepted && other != id)
+            }
             let job = try await waitForJob(client, id)
             #expect(job["state"] as? String == "succeeded")
             let stages = try #require(job["stages"] as? [[String: Any]])

@@ -3,7 +3,9 @@ import Logging
 import XPasteBank
 import XPasteImage
 
-/// `xpaste-bench bank [insert|browse|sample|all] [--dir PATH] [--instances N] [--cutouts N]`
+/// `xpaste-bench bank [insert|browse|sample|build|all] [--dir PATH] [--instances N] [--cutouts N]`
+///
+/// - build: only builds (or finds) the big browse bank and prints its path (used by bench-service).
 ///
 /// - insert: instances with ~100 KB cutout PNGs in batches of 64, next to writing the same bytes as
 ///   files in the same folder (same disk); with and without fsync.
@@ -43,6 +45,11 @@ enum BankBench {
             case "insert": try insert(options)
             case "browse": try browse(options)
             case "sample": try sample(options)
+            // Only builds (or finds) the big metadata bank, for drivers that serve it (bench-service).
+            case "build":
+                let bank = try bigBank(options)
+                print(bank.url.path)
+                try bank.close()
             default: throw BankError.invalidArgument("unknown bank bench part \(part)")
             }
         }

@@ -22,6 +22,9 @@ public protocol JobLedger: Sendable {
     /// The job with this id.
     func job(id: String) throws(BankError) -> LedgerJob?
 
+    /// The job submitted with this idempotency key.
+    func job(idempotencyKey: String) throws(BankError) -> LedgerJob?
+
     /// Jobs newest first, at most `limit` (≤ 1000), older than the job `beforeId` when given,
     /// optionally only those in `states`.
     func jobs(states: [String]?, beforeId: String?, limit: Int) throws(BankError) -> [LedgerJob]

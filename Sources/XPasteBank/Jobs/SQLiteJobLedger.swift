@@ -108,6 +108,14 @@ public final class SQLiteJobLedger: JobLedger {
         }
     }
 
+    public func job(idempotencyKey: String) throws(BankError) -> LedgerJob? {
+        try BankErrorMapping.run {
+            try pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE idempotency_key = ?", arguments: [idempotencyKey]).map(Self.job)
+            }
+        }
+    }
+
     public func jobs(states: [String]?, beforeId: String?, limit: Int) throws(BankError) -> [LedgerJob] {
         guard (1...1000).contains(limit) else { throw .invalidArgument("limit must be in 1…1000, got \(limit)") }
         return try BankErrorMapping.run {

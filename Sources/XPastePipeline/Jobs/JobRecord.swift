@@ -21,8 +21,10 @@ public struct JobRecord: Sendable, Hashable, Codable {
     public var error: JobFailure?
     /// How many times it was retried.
     public var attempt: Int
-    /// The client's idempotency key.
+    /// The client's idempotency key, scoped by the route it came to (`jobs:KEY`, `datasets:KEY`).
     public var idempotencyKey: String?
+    /// SHA-256 of the request that made the job, so a key reused for another request is refused.
+    public var requestFingerprint: String?
     /// When it was submitted.
     public var createdAt: Date
     /// When its document last changed.
@@ -58,6 +60,7 @@ public struct JobRecord: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case id, pipeline, spec, categories, overrides, state, stages, error, attempt
         case idempotencyKey = "idempotency_key"
+        case requestFingerprint = "request_fingerprint"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
         case startedAt = "started_at"

@@ -66,6 +66,12 @@ public struct JobStore: Sendable {
         return try decode(row.document)
     }
 
+    /// The job submitted with this idempotency key.
+    public func job(idempotencyKey key: String) throws(PipelineError) -> JobRecord? {
+        guard let row = try store({ () throws(BankError) in try ledger.job(idempotencyKey: key) }) else { return nil }
+        return try decode(row.document)
+    }
+
     /// Jobs newest first.
     public func jobs(states: [JobState]? = nil, beforeId: String? = nil, limit: Int) throws(PipelineError) -> [JobRecord] {
         let rows = try store { () throws(BankError) in

@@ -26,38 +26,75 @@ extension StageParameters {
         case .object(let o)?: given = o
         case let other?: throw .invalidRequest(field: path, message: "expected a mapping of parameters, got \(other.kindName)")
         }
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let defaults: [String: PipelineValue]
-        do {
-            defaults = try PipelineValue.json(encoder.encode(Self())).objectValue ?? [:]
-        } catch {
-            throw .invalidRequest(field: path, message: "internal: defaults do not encode: \(error)")
-        }
+        let defaults = defaultsValue.objectValue ?? [:]
         let known = Set(defaults.keys).union(optionalKeys)
-        for key in given.keys.sorted() where !known.contains(key) {
-            throw .invalidRequest(
-                field: "\(path).\(key)", message: "unknown parameter; known: \(known.sorted().joined(separator: ", "))")
+        for key in given.keys.sorted() {
+            guard known.contains(key) else {
+                throw .invalidRequest(field: "\(path).\(key)", message: "unknown parameter; known: \(known.sorted().joined(separator: ", "))")
+            }
+            // null unsets an optional parameter; a parameter with a default cannot be null.
+            if given[key] == .null, !optionalKeys.contains(key) {
+                throw .invalidRequest(field: "\(path).\(key)", message: "must not be null (leave it out for the default)")
+            }
+            // Past 2^53 a JSON number is no longer exact: a seed of 2^64 − 1 would silently round.
+            if case .double(let d)? = given[key], abs(d) >= 9_007_199_254_740_992 {
+                throw .invalidRequest(field: "\(path).\(key)", message: "too large to be exact; integers go up to 9223372036854775807")
+            }
         }
-        var merged = defaults
-        for (key, v) in given { merged[key] = v }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         let decoded: Self
         do {
-            decoded = try decoder.decode(Self.self, from: PipelineValue.object(merged).jsonData())
-        } catch let error as DecodingError {
-            throw Self.describe(error, path: path)
+            decoded = try merged(defaults, given)
         } catch {
-            throw .invalidRequest(field: path, message: "\(error)")
+            guard case .invalidRequest(let field, let message) = error else { throw error }
+            // The decoder names the key when it can ("".seed → path.seed); otherwise find the key
+            // that fails on its own.
+            if !field.isEmpty { throw .invalidRequest(field: path + field, message: message) }
+            _ = message
+            throw .invalidRequest(
+                field: culprit(given, defaults: defaults, path: path) ?? path,
+                message: "not a valid value for this parameter (a wrong type, or out of the type's range)")
         }
         if let problem = decoded.problem() {
-            // Problems name their key first ("batch_size: …"): point the field at it.
-            let key = problem.prefix { $0 != ":" }
-            let field = known.contains(String(key)) ? "\(path).\(key)" : path
-            throw .invalidRequest(field: field, message: String(problem.drop { $0 != ":" }.dropFirst().drop { $0 == " " }))
+            // Problems name their key first ("batch_size: …"); otherwise find the key that is at fault alone.
+            let key = String(problem.prefix { $0 != ":" })
+            if known.contains(key) {
+                throw .invalidRequest(field: "\(path).\(key)", message: String(problem.drop { $0 != ":" }.dropFirst().drop { $0 == " " }))
+            }
+            throw .invalidRequest(field: culprit(given, defaults: defaults, path: path) ?? path, message: problem)
         }
         return decoded
+    }
+
+    /// `given` laid over `defaults` and decoded (nulls of optional keys unset them).
+    private static func merged(_ defaults: [String: PipelineValue], _ given: [String: PipelineValue]) throws(PipelineError) -> Self {
+        var merged = defaults
+        for (key, v) in given {
+            if v == .null { merged.removeValue(forKey: key) } else { merged[key] = v }
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(Self.self, from: PipelineValue.object(merged).jsonData())
+        } catch let error as DecodingError {
+            throw Self.describe(error, path: "")
+        } catch {
+            throw .invalidRequest(field: "", message: "\(error)")
+        }
+    }
+
+    /// The first given key (in key order) that fails to decode or check when it is the only one
+    /// given: the field a combined failure is about, when the failure itself does not say.
+    private static func culprit(_ given: [String: PipelineValue], defaults: [String: PipelineValue], path: String) -> String? {
+        for key in given.keys.sorted() {
+            let alone: Self
+            do {
+                alone = try merged(defaults, [key: given[key]!])
+            } catch {
+                return "\(path).\(key)"
+            }
+            if alone.problem() != nil { return "\(path).\(key)" }
+        }
+        return nil
     }
 
     /// The defaults as a mapping (what a pipeline document shows).

@@ -55,7 +55,9 @@ public struct JobPlanner: Sendable {
                 try checkPaths(plan, field: field)
                 out.append((StageStatus(id: stage.id, stage: stage.stage, parameters: plan.parameters, enabled: true), plan))
             } else {
-                out.append((StageStatus(id: stage.id, stage: stage.stage, parameters: .object(given), enabled: false), nil))
+                // A switched-off stage shows what it would run with, when its parameters check out.
+                let shown = (try? StagePlan.make(stage.stage, parameters: .object(given), path: field))?.parameters ?? .object(given)
+                out.append((StageStatus(id: stage.id, stage: stage.stage, parameters: shown, enabled: false), nil))
             }
         }
         return out
@@ -109,38 +111,77 @@ public struct JobPlanner: Sendable {
         }
     }
 
-    /// Finds or creates each category: an LVIS id links to (or records) that LVIS category; a name
-    /// finds the bank's category by name, normalised name or synonym, or becomes a user category.
+    /// Finds or creates each category: an LVIS id links to that LVIS category (recorded on the spot
+    /// only while the bank holds no LVIS vocabulary; with one loaded, an id it lacks or a name that
+    /// is not the id's is refused); a name finds the bank's category by name, normalised name or
+    /// synonym, or becomes a user category. Every check runs before anything is written, and the
+    /// writes are one transaction, so a refused request changes nothing.
     private func resolve(_ requests: [CategoryRequest]) throws(PipelineError) -> [JobCategory] {
-        var out: [JobCategory] = []
-        var seen = Set<Int64>()
+        enum Step { case existing(BankCategory), lvis(BankCategory), user(CategoryRequest) }
+        var steps: [Step] = []
         do {
-            for r in requests {
-                let category: BankCategory
+            let hasVocabulary = try bank.categories().contains { !$0.isUserDefined && $0.synset != nil }
+            var claimed: [Int64: String] = [:]
+            for (k, r) in requests.enumerated() {
                 if let lvis = r.lvisId {
                     if let existing = try bank.category(id: lvis) {
-                        category = existing
+                        let names = Set(([existing.name] + existing.synonyms).map(BankCategory.normalizedName))
+                        guard names.contains(BankCategory.normalizedName(r.name)) else {
+                            throw PipelineError.invalidRequest(
+                                field: "$.categories[\(k)].name",
+                                message: "LVIS category \(lvis) is \"\(existing.name)\", not \"\(r.name)\"")
+                        }
+                        steps.append(.existing(existing))
                     } else {
-                        category = BankCategory(id: lvis, name: BankCategory.normalizedName(r.name), synonyms: r.synonyms ?? [], definition: r.def)
-                        try bank.upsertCategories([category])
+                        guard !hasVocabulary else {
+                            throw PipelineError.invalidRequest(field: "$.categories[\(k)].lvis_id", message: "the bank's LVIS vocabulary has no category \(lvis)")
+                        }
+                        let name = BankCategory.normalizedName(r.name)
+                        if let other = claimed[lvis], other != name {
+                            throw PipelineError.invalidRequest(field: "$.categories[\(k)].lvis_id", message: "LVIS id \(lvis) is given to both \(other) and \(name)")
+                        }
+                        if let taken = try bank.category(named: name), taken.id != lvis {
+                            throw PipelineError.invalidRequest(field: "$.categories[\(k)].name", message: "\(name) is already category \(taken.id)")
+                        }
+                        claimed[lvis] = name
+                        steps.append(.lvis(BankCategory(id: lvis, name: name, synonyms: r.synonyms ?? [], definition: r.def)))
                     }
                 } else if let existing = try bank.category(named: r.name) {
-                    category = existing
+                    steps.append(.existing(existing))
                 } else {
-                    var made = try bank.userCategory(named: r.name)
-                    if r.synonyms != nil || r.def != nil {
-                        made.synonyms = r.synonyms ?? made.synonyms
-                        made.definition = r.def ?? made.definition
-                        try bank.upsertCategories([made])
-                    }
-                    category = made
+                    steps.append(.user(r))
                 }
-                if seen.insert(category.id).inserted { out.append(JobCategory(id: category.id, name: category.name)) }
             }
-        } catch {
+            let made = try bank.write { writer -> [BankCategory] in
+                var out: [BankCategory] = []
+                for step in steps {
+                    switch step {
+                    case .existing(let c):
+                        out.append(c)
+                    case .lvis(let c):
+                        try writer.upsertCategories([c])
+                        out.append(c)
+                    case .user(let r):
+                        var c = try writer.userCategory(named: r.name)
+                        if r.synonyms != nil || r.def != nil {
+                            c.synonyms = r.synonyms ?? c.synonyms
+                            c.definition = r.def ?? c.definition
+                            try writer.upsertCategories([c])
+                        }
+                        out.append(c)
+                    }
+                }
+                return out
+            }
+            var seen = Set<Int64>()
+            return made.filter { seen.insert($0.id).inserted }.map { JobCategory(id: $0.id, name: $0.name) }
+        } catch let error as PipelineError {
+            throw error
+        } catch let error as BankError {
             throw .store(error)
+        } catch {
+            throw .store(.database("\(error)"))
         }
-        return out
     }
 
     /// A new job id: time-ordered (milliseconds, hex) with 48 random bits.

@@ -106,12 +106,18 @@ public final class JobRunner: Service, Sendable {
 
     // MARK: Client operations
 
-    /// Checks and queues a job; a repeat of an idempotency key returns the job it made.
-    public func submit(_ request: JobRequest, idempotencyKey: String?) throws(PipelineError) -> (job: JobRecord, created: Bool) {
-        if let key = idempotencyKey, let existing = try store.jobs(limit: 1000).first(where: { $0.idempotencyKey == key }) {
+    /// Checks and queues a job; a repeat of an idempotency key with the same request fingerprint
+    /// returns the job it made, with another fingerprint it is refused.
+    public func submit(
+        _ request: JobRequest, idempotencyKey: String?, fingerprint: String? = nil
+    ) throws(PipelineError) -> (job: JobRecord, created: Bool) {
+        // A repeat is answered before planning, so it creates no category and loads no model.
+        if let key = idempotencyKey, let existing = try store.job(idempotencyKey: key) {
+            guard existing.requestFingerprint == fingerprint else { throw .idempotencyKeyReused(key) }
             return (existing, false)
         }
-        let record = try planner.job(for: request, idempotencyKey: idempotencyKey)
+        var record = try planner.job(for: request, idempotencyKey: idempotencyKey)
+        record.requestFingerprint = fingerprint
         let result = try store.submit(record)
         if result.created {
             Counter(label: "xpaste_jobs_submitted_total", dimensions: [("pipeline", record.pipeline)]).increment()
@@ -254,7 +260,19 @@ public final class JobRunner: Service, Sendable {
         }
         let tracker = ProgressTracker()
         let lastSaved = Mutex<UInt64>(0)
+        let lastLogged = Mutex<UInt64>(DispatchTime.now().uptimeNanoseconds)
+        let counted = Mutex<Int>(0)
+        let dimensions = [("stage", status.stage.rawValue)]
+        let itemsCounter = Counter(label: "xpaste_stage_items_total", dimensions: dimensions)
+        let failedCounter = Counter(label: "xpaste_stage_failed_items_total", dimensions: dimensions)
+        let rateGauge = Gauge(label: "xpaste_stage_items_per_second", dimensions: dimensions)
         let progress: StageProgress.Handler = { [self] report in
+            // Counters move by what this report adds, whatever the save throttle keeps.
+            let newItems = counted.withLock { c -> Int in
+                defer { c = report.done }
+                return max(0, report.done - c)
+            }
+            if newItems > 0 { itemsCounter.increment(by: Int64(newItems)) }
             let now = DispatchTime.now().uptimeNanoseconds
             let due = lastSaved.withLock { last -> Bool in
                 guard now - last >= 300_000_000 || report.done >= report.total else { return false }
@@ -263,9 +281,26 @@ public final class JobRunner: Service, Sendable {
             }
             guard due else { return }
             do {
-                try self.update(id) { job throws(PipelineError) in
+                let saved = try self.update(id) { job throws(PipelineError) in
+                    let before = job.stages[index].failed
                     job.stages[index] = tracker.apply(report, to: job.stages[index])
+                    if job.stages[index].failed > before { failedCounter.increment(by: Int64(job.stages[index].failed - before)) }
                     return ("progress", Self.stageData(job.stages[index]))
+                }
+                rateGauge.record(saved.stages[index].itemsPerSecond)
+                let logNow = lastLogged.withLock { last -> Bool in
+                    guard now - last >= 10_000_000_000 else { return false }
+                    last = now
+                    return true
+                }
+                if logNow {
+                    let st = saved.stages[index]
+                    self.logger.info("stage progress", metadata: [
+                        "job": "\(id)", "stage": "\(st.id)", "done": "\(st.done)", "total": "\(st.total)", "failed": "\(st.failed)",
+                        "items_per_s": "\(String(format: "%.2f", st.itemsPerSecond))",
+                        "eta_s": "\(st.etaSeconds.map { String(format: "%.0f", $0) } ?? "-")",
+                        "errors": "\(st.errors.map { "\($0.code)=\($0.count)" }.joined(separator: ","))",
+                    ])
                 }
             } catch {
                 self.logger.warning("cannot record progress", metadata: ["job": "\(id)", "error": "\(error)"])
@@ -281,7 +316,16 @@ public final class JobRunner: Service, Sendable {
             result = .failure(error)
         }
         await locks.release(locked)
+        if case .failure(let error) = result, error.isStop {
+            // Stopped at a boundary: the stage is not running any more, and runs on when resumed.
+            _ = try update(id) { job throws(PipelineError) in
+                job.stages[index].state = .pending
+                job.stages[index].etaSeconds = nil
+                return ("stage", Self.stageData(job.stages[index]))
+            }
+        }
         let detail = try result.get()
+        logger.info("stage done", metadata: ["job": "\(id)", "stage": "\(status.id)", "summary": "\(detail)"])
         running = try update(id) { job throws(PipelineError) in
             job.stages[index].state = .done
             job.stages[index].finishedAt = Date()

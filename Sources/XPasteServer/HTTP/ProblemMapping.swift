@@ -35,7 +35,7 @@ public enum ProblemMapping {
             return ProblemError(.unprocessableContent, code: e.code, detail: e.description, extra: extra)
         case .invalidRequest(let field, _):
             return ProblemError(.unprocessableContent, code: e.code, detail: e.description, extra: ["field": .string(field)])
-        case .unknownPipeline, .pathNotFound:
+        case .unknownPipeline, .pathNotFound, .idempotencyKeyReused:
             return ProblemError(.unprocessableContent, code: e.code, detail: e.description)
         case .stageUnavailable(let stage, _):
             return ProblemError(.unprocessableContent, code: e.code, detail: e.description, extra: ["stage": .string(stage)])

@@ -48,8 +48,10 @@ struct DatasetRoutes: Sendable {
         }
         if let categories { body["categories"] = categories }
         let parsed = try JobRequest.parse(.object(body))
-        let runner = runner
-        let (job, created) = try await BlockingWork.run { () throws(PipelineError) in try runner.submit(parsed, idempotencyKey: key) }
+        let runner = runner, scoped = key.map { "datasets:\($0)" }, fingerprint = SHA256.hash(value.jsonData()).hex
+        let (job, created) = try await BlockingWork.run { () throws(PipelineError) in
+            try runner.submit(parsed, idempotencyKey: scoped, fingerprint: fingerprint)
+        }
         return try APIJSON.response(DatasetResource(job, files: nil), status: created ? .accepted : .ok, headers: [.location: "/v1/datasets/\(job.id)"])
     }
 
@@ -170,7 +172,9 @@ struct DatasetRoutes: Sendable {
     }
 
     private func file(_ request: Request, job: JobRecord, context: AppRequestContext) async throws -> Response {
-        let parts = context.parameters.getCatchAll().map(String.init)
+        // Clients encode `/` inside a path parameter as %2F: decode, split again, then check.
+        let parts = context.parameters.getCatchAll()
+            .flatMap { ($0.removingPercentEncoding ?? String($0)).split(separator: "/", omittingEmptySubsequences: false).map(String.init) }
         guard !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty || $0.hasPrefix(".") }) else {
             throw ProblemError(.notFound, code: "dataset.file_not_found", detail: "no such file in dataset \(job.id)")
         }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import XPasteStages
+import XPasteBank
 import XPastePipeline
 
 /// `/v1/jobs…` and `/v1/pipelines…`: submit, list, watch (server-sent events), cancel and retry
@@ -52,8 +53,10 @@ struct JobRoutes: Sendable {
             throw ProblemError(.badRequest, code: "request.malformed_json", detail: "the body is not valid JSON: \(error.localizedDescription)")
         }
         let parsed = try JobRequest.parse(value)
-        let runner = runner
-        let (job, created) = try await BlockingWork.run { () throws(PipelineError) in try runner.submit(parsed, idempotencyKey: key) }
+        let runner = runner, scoped = key.map { "jobs:\($0)" }, fingerprint = SHA256.hash(value.jsonData()).hex
+        let (job, created) = try await BlockingWork.run { () throws(PipelineError) in
+            try runner.submit(parsed, idempotencyKey: scoped, fingerprint: fingerprint)
+        }
         return try APIJSON.response(job, status: created ? .accepted : .ok, headers: [.location: "/v1/jobs/\(job.id)"])
     }
 

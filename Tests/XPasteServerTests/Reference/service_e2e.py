@@ -197,6 +197,20 @@ def scenario_flow():
     print(json.dumps({"flow": "ok", "annotations": n}))
 
 
+def kill_mid_stage(s, job, stage, at_least):
+    """Waits until `stage` of `job` has done `at_least` items but not all, then SIGKILLs the server."""
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        _, j = s.request("GET", f"/v1/jobs/{job}")
+        st = j["stages"][stage]
+        if st["state"] == "running" and at_least <= st["done"] < st["total"]:
+            s.kill()
+            return st["done"]
+        assert j["state"] not in ("succeeded", "failed"), "finished before the kill"
+        time.sleep(0.05)
+    raise AssertionError("the stage never got under way")
+
+
 def verify_bank(root):
     r = subprocess.run([BIN, "bank", "verify", "--full", "--bank", os.path.join(root, "data/bank.sqlite")], capture_output=True)
     assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
@@ -211,16 +225,7 @@ def scenario_kill_extract():
                                                  "overrides": {"ingest": {"folder": "incoming"}, "extract": {"batch_size": 4}}})
     assert status == 202, job
     # Kill once extraction is under way, but not finished.
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        _, j = s.request("GET", f"/v1/jobs/{job['id']}")
-        ex = j["stages"][1]
-        if ex["state"] == "running" and 8 <= ex["done"] < ex["total"]:
-            break
-        assert j["state"] not in ("succeeded", "failed"), "finished before the kill"
-        time.sleep(0.05)
-    s.kill()
-    done_before = ex["done"]
+    done_before = kill_mid_stage(s, job["id"], 1, 8)
     s = Server(root).start()
     final = s.wait(job["id"])
     assert final["state"] == "succeeded", final
@@ -248,15 +253,7 @@ def scenario_kill_composite():
     s.upload(None, [os.path.join(IMAGES, n) for n in ["brick.png", "gravel.png", "astronaut.png"]], kind="background")
     params = {"images": 120, "seed": 9, "threads": 1}
     status, ds = s.request("POST", "/v1/datasets", params)
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        _, j = s.request("GET", f"/v1/jobs/{ds['id']}")
-        st = j["stages"][0]
-        if st["state"] == "running" and 5 <= st["done"] < st["total"]:
-            break
-        assert j["state"] not in ("succeeded", "failed"), "finished before the kill"
-        time.sleep(0.05)
-    s.kill()
+    done_before = kill_mid_stage(s, ds["id"], 0, 5)
     s = Server(root).start()
     final = s.wait(ds["id"])
     assert final["state"] == "succeeded", final
@@ -274,7 +271,7 @@ def scenario_kill_composite():
     load_dataset(a)
     s.stop()
     verify_bank(root)
-    print(json.dumps({"kill_composite": "ok", "done_before_kill": st["done"]}))
+    print(json.dumps({"kill_composite": "ok", "done_before_kill": done_before}))
 
 
 {"readme": scenario_readme, "flow": scenario_flow, "kill-extract": scenario_kill_extract,
