@@ -110,7 +110,7 @@ public struct XPasteService: Sendable {
         if let origin = configuration.corsOrigin {
             router.add(middleware: CORSMiddleware(
                 allowOrigin: .custom(origin), allowHeaders: [.accept, .authorization, .contentType, HTTPField.Name("Idempotency-Key")!, HTTPField.Name("Last-Event-ID")!],
-                allowMethods: [.get, .post, .patch, .head, .options]))
+                allowMethods: [.get, .post, .patch, .options]))
         }
         router.add(middleware: BearerAuthMiddleware(token: token, protectReads: configuration.token != nil))
         let limits = configuration.limits
