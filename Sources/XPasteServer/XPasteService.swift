@@ -110,7 +110,7 @@ public struct XPasteService: Sendable {
         if let origin = configuration.corsOrigin {
             router.add(middleware: CORSMiddleware(
                 allowOrigin: .custom(origin), allowHeaders: [.accept, .authorization, .contentType, HTTPField.Name("Idempotency-Key")!, HTTPField.Name("Last-Event-ID")!],
-                allowMethods: [.get, .post, .patch, .options]))
+                allowMethods: [.get, .head, .post, .patch, .options]))
         }
         router.add(middleware: BearerAuthMiddleware(token: token, protectReads: configuration.token != nil))
         let limits = configuration.limits
@@ -135,7 +135,7 @@ public struct XPasteService: Sendable {
     public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
         let bank = bank, ledger = ledger
         var app = Application(
-            router: router(),
+            responder: HeadResponder(base: router().buildResponder()),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "xpaste"),
             onServerRunning: onServerRunning, logger: logger)
         app.addServices(

@@ -59,6 +59,9 @@ struct BankRouteTests {
                 #expect(r.headers[.eTag] == "\"\(one["cutout_sha256"] as! String)\"")
                 return r.headers[.eTag]!
             }
+            try await client.execute(uri: "/v1/instances/\(id)/cutout.png", method: .head) { (r: TestResponse) throws in
+                #expect(r.status == .ok && r.headers[.eTag] == etag && r.body.readableBytes == 0)
+            }
             try await client.execute(uri: "/v1/instances/\(id)/cutout.png", method: .get, headers: [.ifNoneMatch: etag]) { (r: TestResponse) throws in
                 #expect(r.status == .notModified && r.body.readableBytes == 0)
             }

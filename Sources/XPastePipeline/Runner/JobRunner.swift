@@ -175,7 +175,14 @@ public final class JobRunner: Service, Sendable {
         guard !shutting, running < maxConcurrentJobs else { return }
         let queued: [JobRecord]
         do {
-            queued = try store.jobs(states: [.queued], limit: 1000).reversed()
+            // Oldest first: the ledger lists newest first, so take its last page.
+            var page = try store.jobs(states: [.queued], limit: 1000)
+            var oldest = page
+            while page.count == 1000, let last = page.last {
+                page = try store.jobs(states: [.queued], beforeId: last.id, limit: 1000)
+                if !page.isEmpty { oldest = page }
+            }
+            queued = oldest.reversed()
         } catch {
             logger.error("cannot read the job queue", metadata: ["error": "\(error)"])
             return

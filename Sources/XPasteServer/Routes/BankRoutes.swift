@@ -12,6 +12,13 @@ import XPasteStages
 struct BankRoutes: Sendable {
     let bank: any InstanceBank
     let limits: ServerConfiguration.Limits
+    let names: CategoryNames
+
+    init(bank: any InstanceBank, limits: ServerConfiguration.Limits) {
+        self.bank = bank
+        self.limits = limits
+        self.names = CategoryNames(bank: bank)
+    }
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/v1/categories") { request, _ in try categories(request) }
@@ -86,7 +93,8 @@ struct BankRoutes: Sendable {
             order = InstanceOrder(key, descending: query.string("order") != "asc")
         }
         let page = try bank.browse(InstanceQuery(filter: filter, order: order, limit: limit, cursor: query.string("cursor")))
-        return try APIJSON.response(PageResource(instances: try resources(page.instances), nextCursor: page.nextCursor))
+        let body = InstanceResource.pageJSON(try resources(page.instances), nextCursor: page.nextCursor)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     private func instance(_ context: AppRequestContext) throws -> BankInstance {
@@ -96,13 +104,12 @@ struct BankRoutes: Sendable {
     }
 
     private func resource(_ i: BankInstance) throws -> InstanceResource {
-        InstanceResource(i, categoryName: try bank.category(id: i.categoryId)?.name)
+        InstanceResource(i, categoryName: try names.names(of: [i.categoryId])[i.categoryId])
     }
 
     private func resources(_ list: [BankInstance]) throws -> [InstanceResource] {
-        var names: [Int64: String] = [:]
-        for id in Set(list.map(\.categoryId)) { names[id] = try bank.category(id: id)?.name }
-        return list.map { InstanceResource($0, categoryName: names[$0.categoryId]) }
+        let known = try names.names(of: list.map(\.categoryId))
+        return list.map { InstanceResource($0, categoryName: known[$0.categoryId]) }
     }
 
     struct StatusChange: Decodable {

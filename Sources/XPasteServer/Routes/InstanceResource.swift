@@ -53,3 +53,55 @@ public struct InstanceResource: Sendable, Encodable {
         maskUrl = "/v1/instances/\(i.id)/mask.png"
     }
 }
+
+extension InstanceResource {
+    /// Writes this instance as the API's JSON (the same members and order `APIJSON.encoder`
+    /// writes; tests compare the two).
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        if let areaRatio { w.key("area_ratio"); w.double(areaRatio) }
+        if let box {
+            w.key("box")
+            w.beginObject()
+            w.key("height"); w.int(box.height)
+            w.key("width"); w.int(box.width)
+            w.key("x"); w.int(box.x)
+            w.key("y"); w.int(box.y)
+            w.endObject()
+        }
+        w.key("category_id"); w.int(categoryId)
+        if let categoryName { w.key("category_name"); w.string(categoryName) }
+        if let clipScore { w.key("clip_score"); w.double(clipScore) }
+        w.key("created_at"); w.date(createdAt)
+        w.key("cutout_sha256"); w.string(cutoutSha256)
+        w.key("cutout_url"); w.string(cutoutUrl)
+        if let decidedAt { w.key("decided_at"); w.date(decidedAt) }
+        if let decidedBy { w.key("decided_by"); w.string(decidedBy) }
+        w.key("height"); w.int(height)
+        w.key("id"); w.int(id)
+        if let jobId { w.key("job_id"); w.string(jobId) }
+        w.key("mask_url"); w.string(maskUrl)
+        if let reason { w.key("reason"); w.string(reason) }
+        w.key("segmenter"); w.string(segmenter)
+        w.key("source_id"); w.int(sourceId)
+        w.key("source_kind"); w.string(sourceKind)
+        w.key("source_url"); w.string(sourceUrl)
+        w.key("status"); w.string(status)
+        w.key("thumbnail_url"); w.string(thumbnailUrl)
+        w.key("width"); w.int(width)
+        w.endObject()
+    }
+
+    /// A page of instances as the API's JSON: `{"instances": [...], "next_cursor": …}`.
+    static func pageJSON(_ instances: [InstanceResource], nextCursor: String?) -> [UInt8] {
+        var w = JSONWriter(capacity: 700 * instances.count + 64)
+        w.beginObject()
+        w.key("instances")
+        w.beginArray()
+        for i in instances { i.write(to: &w) }
+        w.endArray()
+        if let nextCursor { w.key("next_cursor"); w.string(nextCursor) }
+        w.endObject()
+        return w.bytes
+    }
+}
