@@ -8,6 +8,12 @@ public enum ModelCatalog {
         public let manifest: ModelManifest
         /// A line for `xpaste models pull --list`.
         public let summary: String
+
+        /// An entry: a manifest whose files carry download URLs, and a one-line summary.
+        public init(manifest: ModelManifest, summary: String) {
+            self.manifest = manifest
+            self.summary = summary
+        }
     }
 
     private static let imageNet = ModelManifest.Preprocessing(size: 320, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225])

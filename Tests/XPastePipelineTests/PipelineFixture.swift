@@ -23,7 +23,7 @@ final class PipelineFixture: @unchecked Sendable {
         return logger
     }()
 
-    init(concurrentJobs: Int = 2, extraRoots: [URL] = []) throws {
+    init(concurrentJobs: Int = 2, extraRoots: [URL] = [], modelCatalog: [String: ModelCatalog.Entry] = ModelCatalog.entries) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("xpaste-pipeline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         bank = try SQLiteBank(url: directory.appendingPathComponent("bank.sqlite"), logger: Self.logger)
@@ -31,10 +31,12 @@ final class PipelineFixture: @unchecked Sendable {
         models = ModelsDirectory(root: directory.appendingPathComponent("models"))
         catalog = try PipelineCatalog(folder: SharedData.repositoryRoot.appendingPathComponent("pipelines"))
         let paths = PathPolicy(roots: [directory] + extraRoots, base: directory)
-        let environment = PipelineEnvironment(bank: bank, models: models, dataFolder: directory, paths: paths, logger: Self.logger)
+        let environment = PipelineEnvironment(
+            bank: bank, models: models, dataFolder: directory, paths: paths, modelCatalog: modelCatalog, logger: Self.logger)
         runner = JobRunner(
             store: JobStore(ledger: ledger), environment: environment,
-            planner: JobPlanner(catalog: catalog, models: models, paths: paths, bank: bank), maxConcurrentJobs: concurrentJobs,
+            planner: JobPlanner(catalog: catalog, models: models, paths: paths, bank: bank, modelCatalog: modelCatalog),
+            maxConcurrentJobs: concurrentJobs,
             logger: Self.logger)
     }
 

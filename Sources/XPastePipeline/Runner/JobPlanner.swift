@@ -16,13 +16,19 @@ public struct JobPlanner: Sendable {
     public let paths: PathPolicy
     /// The bank categories live in.
     public let bank: any InstanceBank
+    /// The models `pull_missing` may download.
+    public let modelCatalog: [String: ModelCatalog.Entry]
 
     /// A planner.
-    public init(catalog: PipelineCatalog, models: ModelsDirectory, paths: PathPolicy, bank: any InstanceBank) {
+    public init(
+        catalog: PipelineCatalog, models: ModelsDirectory, paths: PathPolicy, bank: any InstanceBank,
+        modelCatalog: [String: ModelCatalog.Entry] = ModelCatalog.entries
+    ) {
         self.catalog = catalog
         self.models = models
         self.paths = paths
         self.bank = bank
+        self.modelCatalog = modelCatalog
     }
 
     /// The stages of `spec` with `overrides` applied: enabled flags and typed parameters (the
@@ -73,10 +79,10 @@ public struct JobPlanner: Sendable {
         let stages = try plan(spec, overrides: request.overrides)
         let enabled = stages.compactMap { s in s.plan.map { (id: s.status.id, plan: $0) } }
         guard !enabled.isEmpty else { throw .invalidRequest(field: "$.overrides", message: "every stage of the pipeline is switched off") }
-        let missing = ModelRequirements.missing(ModelRequirements.requirements(enabled), in: models)
+        let missing = ModelRequirements.missing(ModelRequirements.requirements(enabled), in: models, catalog: modelCatalog)
         if !missing.isEmpty {
             guard request.pullMissing else { throw .missingModels(missing) }
-            let unknown = missing.filter { ModelCatalog.entries[$0.name] == nil }
+            let unknown = missing.filter { modelCatalog[$0.name] == nil }
             if !unknown.isEmpty { throw .missingModels(unknown) }
         }
         let needsCategories = enabled.contains { $0.plan.kind != .composite }

@@ -33,7 +33,9 @@ public enum ModelRequirements {
     }
 
     /// The requirements not installed in `directory`, each with how to get it.
-    public static func missing(_ requirements: [Requirement], in directory: ModelsDirectory) -> [PipelineError.MissingModel] {
+    public static func missing(
+        _ requirements: [Requirement], in directory: ModelsDirectory, catalog: [String: ModelCatalog.Entry] = ModelCatalog.entries
+    ) -> [PipelineError.MissingModel] {
         var seen = Set<String>()
         var out: [PipelineError.MissingModel] = []
         for r in requirements where seen.insert(r.name).inserted {
@@ -41,7 +43,7 @@ public enum ModelRequirements {
             do throws(InferenceError) {
                 _ = try directory.installedModel(named: r.name, family: family)
             } catch {
-                let remedy = ModelCatalog.entries[r.name] != nil
+                let remedy = catalog[r.name] != nil
                     ? "run `xpaste models pull \(r.name)`, or submit with \"pull_missing\": true"
                     : "\(error.description)"
                 out.append(.init(name: r.name, stage: r.stage, remedy: remedy))

@@ -27,6 +27,8 @@ public struct PipelineEnvironment: Sendable {
     public let cpuThreads: Int
     /// Limits on decoding images.
     public let decodeLimits: DecodeLimits
+    /// The models `pull_missing` may download, by name (xpaste's catalogue).
+    public let modelCatalog: [String: ModelCatalog.Entry]
     /// Where stages log.
     public let logger: Logger
 
@@ -34,7 +36,8 @@ public struct PipelineEnvironment: Sendable {
     public init(
         bank: any InstanceBank, models: ModelsDirectory, dataFolder: URL, paths: PathPolicy,
         deviceQueue: InferenceExecutor = InferenceExecutor(), sessionOptions: SessionOptions = SessionOptions(),
-        runtime: RuntimeProvider = RuntimeProvider(), cpuThreads: Int = 0, decodeLimits: DecodeLimits = .default, logger: Logger
+        runtime: RuntimeProvider = RuntimeProvider(), cpuThreads: Int = 0, decodeLimits: DecodeLimits = .default,
+        modelCatalog: [String: ModelCatalog.Entry] = ModelCatalog.entries, logger: Logger
     ) {
         self.bank = bank
         self.models = models
@@ -45,6 +48,7 @@ public struct PipelineEnvironment: Sendable {
         self.runtime = runtime
         self.cpuThreads = cpuThreads
         self.decodeLimits = decodeLimits
+        self.modelCatalog = modelCatalog
         self.logger = logger
     }
 

@@ -19,7 +19,7 @@ public struct ModelPullStageRunner: PipelineStageRunner {
         var pulled: [String] = []
         for (k, value) in names.enumerated() {
             guard context.shouldContinue() else { throw .from(StageError.stopped) }
-            guard let name = value.stringValue, let entry = ModelCatalog.entries[name] else {
+            guard let name = value.stringValue, let entry = env.modelCatalog[name] else {
                 throw .missingModels([.init(name: value.stringValue ?? "?", stage: status.id, remedy: "not in the model catalogue")])
             }
             let total = names.count, progress = context.progress
