@@ -104,7 +104,12 @@ public final class CompositeRun: Sendable {
     /// Nothing appears under the split's final names until the run succeeds (see `OutputStaging`):
     /// a run that fails or is killed leaves one hidden folder, which the next run removes or,
     /// with `request.resume`, continues from.
-    public func run(progress: (CompositeProgress) -> Void = { _ in }) throws(CompositorError) -> CompositeSummary {
+    ///
+    /// `shouldContinue` is asked before each image is written; when it says no, the run throws
+    /// `.stopped` and leaves the staging folder for a resumed run.
+    public func run(
+        progress: (CompositeProgress) -> Void = { _ in }, shouldContinue: () -> Bool = { true }
+    ) throws(CompositorError) -> CompositeSummary {
         let started = DispatchTime.now().uptimeNanoseconds
         let p = request.parameters
         let out = request.outputDirectory
@@ -194,6 +199,7 @@ public final class CompositeRun: Sendable {
             try OrderedParallelRunner.run(count: imageCount, jobs: request.jobs, window: request.shardSize, work: { i in
                 try worker.makeOrReuse(i)
             }, consume: { i, made in
+                guard shouldContinue() else { throw CompositorError.stopped }
                 if made.reused { summary.resumedImages += 1 }
                 if let skip = made.skip {
                     try countSkip(skip.reason, 1, skip.message)

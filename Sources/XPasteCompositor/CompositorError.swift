@@ -34,6 +34,9 @@ public enum CompositorError: Error, Sendable, CustomStringConvertible {
     case tooManySkipped(limit: Int, counts: [String: Int])
     /// `resume` found an interrupted run made with other inputs or parameters, or none to resume.
     case cannotResume(String)
+    /// The caller asked the run to stop (a cancel, a shutdown); what was written so far stays in
+    /// the staging folder, and a run with `resume` continues from it.
+    case stopped
 
     /// Stable machine-readable code.
     public var code: String {
@@ -51,6 +54,7 @@ public enum CompositorError: Error, Sendable, CustomStringConvertible {
         case .backgroundSkipped: "compositor.background_skipped"
         case .tooManySkipped: "compositor.too_many_skipped"
         case .cannotResume: "compositor.cannot_resume"
+        case .stopped: "compositor.stopped"
         }
     }
 
@@ -72,6 +76,7 @@ public enum CompositorError: Error, Sendable, CustomStringConvertible {
             "\(counts.values.reduce(0, +)) inputs skipped, more than --max-skipped \(limit) allows (" +
                 counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
         case .cannotResume(let m): "cannot resume: \(m)"
+        case .stopped: "the run was stopped before it finished; run it again with resume to continue"
         }
     }
 }

@@ -200,4 +200,31 @@ struct JobRunnerTests {
         let instances = try f.bank.browse(InstanceQuery(filter: InstanceFilter(jobId: job.id), limit: 100)).instances
         #expect(instances.count == 2 && instances.allSatisfy { $0.decidedBy == .filter && $0.clipScore != nil })
     }
+
+    @Test func cancelStopsACompositeAtAnImageAndRetryResumesIt() async throws {
+        let f = try PipelineFixture()
+        _ = try f.upload(["horse.png", "chelsea.png"], into: "horse")
+        for name in ["brick.png", "gravel.png"] {
+            let bytes = try Data(contentsOf: SharedData.image(name))
+            let image = try ImageCodec.decode([UInt8](bytes))
+            _ = try f.bank.addSource(NewSource(kind: .background, bytes: bytes, width: image.width, height: image.height))
+        }
+        let (cancelled, finished) = try await f.whileRunning { runner in
+            let extract = try runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
+            _ = try await f.waitFinished(extract.id)
+            _ = try f.bank.setStatus(.accepted, decidedBy: .person, for: .filter(InstanceFilter()))
+            let job = try runner.submit(
+                try Self.request(#"{"pipeline": "composite", "overrides": {"composite": {"images": 400, "threads": 1, "max_image_side": 128}}}"#),
+                idempotencyKey: nil).job
+            while try runner.store.job(job.id)!.stages[0].done < 3 { try await Task.sleep(for: .milliseconds(5)) }
+            _ = try runner.cancel(job.id)
+            let cancelled = try await f.waitFinished(job.id)
+            _ = try runner.retry(job.id)
+            return (cancelled, try await f.waitFinished(job.id, seconds: 300))
+        }
+        #expect(cancelled.state == .cancelled && cancelled.stages[0].state == .pending && cancelled.stages[0].done < 400)
+        #expect(finished.state == .succeeded && finished.stages[0].state == .done)
+        let images = try FileManager.default.contentsOfDirectory(atPath: f.directory.appendingPathComponent("datasets/\(finished.id)/train").path)
+        #expect(images.count == 400)
+    }
 }

@@ -25,7 +25,7 @@ public struct CompositeStageRunner: PipelineStageRunner {
         let output = env.datasetsFolder.appendingPathComponent(job.datasetName, isDirectory: true)
         let categoryIds = p.onlyJobCategories && !job.categories.isEmpty ? job.categories.map(\.id) : nil
         let threads = p.threads > 0 ? p.threads : (env.cpuThreads > 0 ? env.cpuThreads : ProcessInfo.processInfo.activeProcessorCount)
-        let progress = context.progress
+        let progress = context.progress, shouldContinue = context.shouldContinue
         let bank = env.bank, logger = env.logger
         do throws(CompositorError) {
             let summary = try await BlockingWork.run { () throws(CompositorError) -> CompositeSummary in
@@ -83,13 +83,13 @@ public struct CompositeStageRunner: PipelineStageRunner {
                     let total = run.imageCount
                     var last = DispatchTime.now().uptimeNanoseconds
                     progress(StageProgress(stage: "composite", done: 0, total: total, detail: "pool of \(run.poolSize) instances"))
-                    return try run.run { step in
+                    return try run.run(progress: { step in
                         let now = DispatchTime.now().uptimeNanoseconds
                         guard now - last > 250_000_000 || step.images == step.total else { return }
                         last = now
                         progress(StageProgress(
                             stage: "composite", done: step.images, total: step.total, detail: "\(step.annotations) annotations"))
-                    }
+                    }, shouldContinue: shouldContinue)
                 }
                 do throws(CompositorError) {
                     return try execute(try makeRun(resume: true))
@@ -102,6 +102,8 @@ public struct CompositeStageRunner: PipelineStageRunner {
             let c = summary.counts
             return "\(c.images) images, \(c.annotations) annotations (\(c.pastedAnnotations) pasted) in datasets/\(job.datasetName)"
         } catch {
+            // A stop at an image boundary is a stage stop: the job resumes from the staging folder.
+            if case .stopped = error { throw .from(StageError.stopped) }
             throw .from(error)
         }
     }
