@@ -3,7 +3,8 @@
 import { api, withToken, filterQuery, bulkFilter } from './api.js';
 import { $, el, showError, toast, hideToast, fmt } from './ui.js';
 
-const PAGE = 100;          // instances per API page
+// Instances per API page: 100, or the URL's `limit` (1…1000).
+const PAGE = Math.min(1000, Math.max(1, Number(new URLSearchParams(location.search).get('limit')) || 100));
 const BUFFER_ROWS = 3;     // rows rendered above and below the viewport
 const FILTER_KEYS = ['category', 'kind', 'status', 'min_score', 'max_score', 'min_area', 'max_area', 'segmenter', 'job', 'sort', 'order'];
 const LIST_KEYS = new Set(['category', 'kind', 'status', 'segmenter']);
@@ -35,6 +36,7 @@ function writeURL(extra = {}) {
   p.set('view', 'bank');
   for (const [k, v] of filterQuery(S.filter)) p.set(k, v);
   for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== null) p.set(k, v);
+  if (PAGE !== 100) p.set('limit', PAGE);
   const open = new URLSearchParams(location.search).get('open');
   if (open && !('open' in extra) && $('#detail').open) p.set('open', open);
   history.replaceState(null, '', '?' + p.toString());
@@ -311,7 +313,7 @@ async function openDetail(index, item = S.items[index]) {
   S.detailIndex = index;
   S.detailItem = item;
   const d = $('#detail');
-  if (!d.open) d.showModal();
+  if (!d.open) { d.showModal(); $('#d-close').focus(); }
   writeURL({ open: item.id });
   $('#d-title').textContent = `#${item.id} · ${item.category_name || item.category_id}`;
   setDetailStatus(item.status);
@@ -592,8 +594,9 @@ function wire() {
   addEventListener('pagehide', () => { if (S.pendingDelete) S.pendingDelete.commit(); });
   const d = $('#detail');
   d.addEventListener('close', closeDetail);
-  d.addEventListener('keydown', (e) => {
-    if (e.target.matches('input[type=range]') && e.key.startsWith('Arrow')) return;
+  document.addEventListener('keydown', (e) => {
+    if (!d.open) return;
+    if (e.target.matches?.('input[type=range]') && e.key.startsWith('Arrow')) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === 'ArrowRight') { e.preventDefault(); moveDetail(1); }
     else if (e.key === 'ArrowLeft') { e.preventDefault(); moveDetail(-1); }
