@@ -20,14 +20,14 @@ export class APIError extends Error {
 export let onAuthNeeded = () => {};
 export function setAuthHandler(fn) { onAuthNeeded = fn; }
 
-export async function api(path, { method = 'GET', body, headers = {}, keepalive = false } = {}) {
+export async function api(path, { method = 'GET', body, headers = {}, keepalive = false, priority = 'high' } = {}) {
   const h = { Accept: 'application/json', ...headers };
   const t = token.get();
   if (t) h.Authorization = `Bearer ${t}`;
   if (body !== undefined) h['Content-Type'] = 'application/json';
   let r;
   try {
-    r = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), keepalive });
+    r = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), keepalive, priority });
   } catch (e) {
     throw new APIError(0, { detail: 'The server cannot be reached. Is `xpaste serve` running?', code: 'network' });
   }

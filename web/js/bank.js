@@ -154,7 +154,7 @@ function makeCell(item) {
   pick.checked = isSelected(item.id);
   pick.addEventListener('click', (e) => onPick(item, e.shiftKey, pick.checked));
   const open = el('button', { type: 'button', class: 'open', 'aria-label': `Open #${item.id}: ${label}`, onclick: () => openDetail(S.items.indexOf(item)) },
-    el('img', { src: withToken(item.thumbnail_url), alt: '', loading: 'lazy', decoding: 'async', width: 140, height: 140 }));
+    el('img', { src: withToken(item.thumbnail_url), alt: '', loading: 'lazy', decoding: 'async', fetchpriority: 'low', width: 140, height: 140 }));
   const tag = el('div', { class: 'tag' }, el('span', { text: name }), el('span', { class: 'st-' + item.status, 'data-role': 'status', text: `${fmt(item.clip_score, 1)} · ${item.status}` }));
   return el('div', { class: 'cell' + (pick.checked ? ' selected' : ''), role: 'listitem', 'data-id': item.id, 'data-status': item.status }, open, pick, tag);
 }
