@@ -24,7 +24,12 @@ struct BankRoutes: Sendable {
         router.get("/v1/categories") { request, _ in try categories(request) }
         router.get("/v1/instances") { request, _ in try browse(request) }
         router.post("/v1/instances/bulk") { request, _ in try await bulk(request) }
-        router.get("/v1/instances/:id") { _, context in try APIJSON.response(try resource(try instance(context))) }
+        router.get("/v1/instances/:id") { _, context in
+            let i = try instance(context)
+            var r = try resource(i)
+            r.provenance = try bank.source(id: i.sourceId)?.provenance
+            return try APIJSON.response(r)
+        }
         router.patch("/v1/instances/:id") { request, context in try await patch(request, context: context) }
         router.get("/v1/instances/:id/cutout.png") { request, context in
             let i = try instance(context)

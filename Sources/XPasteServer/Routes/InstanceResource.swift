@@ -26,6 +26,9 @@ public struct InstanceResource: Sendable, Encodable {
     public var thumbnailUrl: String
     public var sourceUrl: String
     public var maskUrl: String
+    /// The source's provenance (prompt, seed, model; or URL, licence, author): set on the
+    /// single-instance resource only, so browse pages stay lean.
+    public var provenance: SourceProvenance?
 
     /// The resource for a bank instance.
     public init(_ i: BankInstance, categoryName: String?) {
