@@ -21,7 +21,7 @@ struct BrowserTests {
         try ServerFixture.installTinyCLIP(ModelsDirectory(root: models))
         let out = try ReferencePython.run(
             script: "Tests/XPasteServerTests/Reference/browser_test.py",
-            arguments: [binary.path, SharedData.directory.appendingPathComponent("images").path,
+            arguments: [Self.binary.path, SharedData.directory.appendingPathComponent("images").path,
                         models.appendingPathComponent("clip-tiny").path,
                         SharedData.repositoryRoot.appendingPathComponent("docs/screenshots").path])
         let line = try #require(String(decoding: out, as: UTF8.self).split(separator: "\n").last)
