@@ -191,7 +191,7 @@ struct JobRunnerTests {
                  "overrides": {"filter": {"enabled": true, "clip": "clip-remote", "min_area": 0}}}
                 """#)
             let job = try runner.submit(request, idempotencyKey: nil).job
-            return try await f.waitFinished(job.id, seconds: 120)
+            return try await f.waitFinished(job.id, seconds: 600)
         }
         #expect(job.state == .succeeded, "\(String(describing: job.error))")
         #expect(job.stages.map(\.stage) == [.models, .ingest, .extract, .filter])
@@ -220,7 +220,7 @@ struct JobRunnerTests {
             _ = try runner.cancel(job.id)
             let cancelled = try await f.waitFinished(job.id)
             _ = try runner.retry(job.id)
-            return (cancelled, try await f.waitFinished(job.id, seconds: 300))
+            return (cancelled, try await f.waitFinished(job.id, seconds: 600))
         }
         #expect(cancelled.state == .cancelled && cancelled.stages[0].state == .pending && cancelled.stages[0].done < 400)
         #expect(finished.state == .succeeded && finished.stages[0].state == .done)

@@ -72,7 +72,7 @@ final class PipelineFixture: @unchecked Sendable {
     }
 
     /// Waits until the job has finished (or `seconds` pass).
-    func waitFinished(_ id: String, seconds: Double = 60) async throws -> JobRecord {
+    func waitFinished(_ id: String, seconds: Double = 600) async throws -> JobRecord {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let job = try runner.store.job(id), job.state.isFinished { return job }

@@ -100,7 +100,7 @@ func multipart(boundary: String = "xpasteBoundary7", fields: [(String, String)],
 }
 
 /// Polls a job until it has finished.
-func waitForJob(_ client: any TestClientProtocol, _ id: String, seconds: Double = 60) async throws -> [String: Any] {
+func waitForJob(_ client: any TestClientProtocol, _ id: String, seconds: Double = 600) async throws -> [String: Any] {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         let job = try await client.execute(uri: "/v1/jobs/\(id)", method: .get) { try json($0) }

@@ -73,7 +73,7 @@ class Server:
         out = subprocess.run(args + [self.url + "/v1/sources"], check=True, capture_output=True).stdout
         return json.loads(out)
 
-    def wait(self, job, seconds=300):
+    def wait(self, job, seconds=900):
         deadline = time.time() + seconds
         while time.time() < deadline:
             _, j = self.request("GET", f"/v1/jobs/{job}")
@@ -85,7 +85,7 @@ class Server:
     def events(self, job):
         """The SSE stream, read until the server ends it."""
         req = urllib.request.Request(self.url + f"/v1/jobs/{job}/events")
-        with urllib.request.urlopen(req, timeout=300) as r:
+        with urllib.request.urlopen(req, timeout=900) as r:
             text = r.read().decode()
         events = []
         for block in text.split("\n\n"):
@@ -199,7 +199,7 @@ def scenario_flow():
 
 def kill_mid_stage(s, job, stage, at_least):
     """Waits until `stage` of `job` has done `at_least` items but not all, then SIGKILLs the server."""
-    deadline = time.time() + 240
+    deadline = time.time() + 600
     while time.time() < deadline:
         _, j = s.request("GET", f"/v1/jobs/{job}")
         st = j["stages"][stage]
