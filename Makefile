@@ -8,7 +8,7 @@ MODELS  ?= models
 export XPASTE_PYTHON ?= $(abspath $(VENV))/bin/python
 SHELL   := /bin/bash
 
-.PHONY: setup build build-release test serve bench fuzz-api clean
+.PHONY: setup build build-release test serve bench fuzz fuzz-api clean
 
 setup:
 	@VENV=$(VENV) scripts/setup.sh
@@ -26,8 +26,14 @@ test: setup
 	@if grep -E '^$(CURDIR)/(Sources|Tests)/.*: warning:' .build/build-tests.log; then \
 		echo "error: compiler warnings in project code (listed above)"; exit 1; fi
 	$(SWIFT) test --skip-build
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-3} scripts/fuzz
 	$(VENV)/bin/python scripts/check-schemas.py
 	API_FUZZ_EXAMPLES=$${API_FUZZ_EXAMPLES:-10} XPASTE_BIN=$$($(SWIFT) build --show-bin-path)/xpaste VENV=$(VENV) scripts/api-fuzz
+
+# libFuzzer targets (fuzz/targets/*.swift, swiftc -sanitize=fuzzer,address) for FUZZ_SECONDS each
+# (default 60; `make test` runs each for 3 s); crashing inputs land in .build/fuzz/crashes/<target>/.
+fuzz: setup
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} scripts/fuzz
 
 # schemathesis against a live server with more examples per operation than `make test` uses.
 fuzz-api: build

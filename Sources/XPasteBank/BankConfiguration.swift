@@ -20,6 +20,10 @@ public struct BankConfiguration: Sendable, Hashable {
     public var sourceFolderThreshold: Int
     /// Concurrent read connections.
     public var maximumReaders: Int
+    /// Open for reading only: nothing is created, migrated or written (a write fails with
+    /// `BankError.io` naming the file), so a bank on read-only storage or with mode 0444 can be read.
+    /// A missing or empty file is refused rather than made into a bank.
+    public var readOnly: Bool = false
 
     /// Creates a configuration; the defaults suit a single machine.
     public init(
@@ -31,5 +35,12 @@ public struct BankConfiguration: Sendable, Hashable {
         self.durability = durability
         self.sourceFolderThreshold = sourceFolderThreshold
         self.maximumReaders = maximumReaders
+    }
+
+    /// The configuration read-only commands use: never creates, migrates or writes.
+    public static var readOnly: BankConfiguration {
+        var c = BankConfiguration(createIfMissing: false)
+        c.readOnly = true
+        return c
     }
 }

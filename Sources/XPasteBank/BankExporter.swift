@@ -38,6 +38,7 @@ public struct BankExporter: Sendable {
         var lines = Data()
         var sources: [Int64: ExportedSource?] = [:]
         var count = 0, pooled = 0
+        var corrupt: [Int64] = []
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
@@ -50,6 +51,14 @@ public struct BankExporter: Sendable {
             let page = try bank.browse(InstanceQuery(filter: filter, order: InstanceOrder(.createdAt, descending: false), limit: 500, cursor: cursor))
             let cutouts = try bank.cutouts(of: page.instances.map(\.id))
             for (instance, cutout) in zip(page.instances, cutouts) {
+                // Verify on read: a blob whose bytes no longer match its hash is reported and skipped,
+                // never exported as if it were the cutout.
+                guard SHA256.hash(cutout.png) == cutout.sha256 else {
+                    logger.error("corrupt blob skipped: its bytes do not match its SHA-256",
+                                 metadata: ["instance": "\(instance.id)", "sha256": "\(cutout.sha256)"])
+                    corrupt.append(instance.id)
+                    continue
+                }
                 guard let category = categories[instance.categoryId] else {
                     throw BankError.corrupt("instance \(instance.id) has unknown category \(instance.categoryId)")
                 }
@@ -112,7 +121,8 @@ public struct BankExporter: Sendable {
         json.append(Data("\n}\n".utf8))
         try write(json, to: poolFile)
         logger.info("exported instances", metadata: ["folder": "\(root.path)", "instances": "\(count)", "categories": "\(folders.count)"])
-        return ExportSummary(folder: root, poolFile: poolFile, instances: count, categories: folders.count, pooledInstances: pooled)
+        return ExportSummary(folder: root, poolFile: poolFile, instances: count, categories: folders.count, pooledInstances: pooled,
+                             corruptInstances: corrupt)
     }
 
     /// A folder name for the category: its name with path separators and leading dots replaced, made

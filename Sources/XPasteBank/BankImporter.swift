@@ -91,10 +91,17 @@ public struct BankImporter: Sendable {
     /// vocabulary is loaded.
     public func importPool(_ poolFile: URL) throws(BankError) -> ImportSummary {
         let raw: [String: [String]]
+        guard Self.isRegularFile(poolFile.path) else {
+            throw BankError.io("cannot read \(poolFile.path): missing or not a regular file")
+        }
+        let data: Data
+        do { data = try Data(contentsOf: poolFile, options: .mappedIfSafe) } catch {
+            throw BankError.io("cannot read \(poolFile.path): \(error.localizedDescription)")
+        }
         do {
-            raw = try JSONDecoder().decode([String: [String]].self, from: Data(contentsOf: poolFile))
+            raw = try JSONDecoder().decode([String: [String]].self, from: data)
         } catch {
-            throw BankError.invalidImport("\(poolFile.path) is not an X-Paste pool (a JSON object of category index → list of paths): \(error)")
+            throw BankError.invalidImport("\(poolFile.path) is not an X-Paste pool (a JSON object of category index → list of paths): \(Self.describe(error))")
         }
         let folder = poolFile.deletingLastPathComponent()
         var summary = ImportSummary()
@@ -179,6 +186,10 @@ public struct BankImporter: Sendable {
                     var isDir: ObjCBool = false
                     guard fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
                           !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
+                    guard Self.isRegularFile(path) else {
+                        summary.skipped.append(.init(path: path, reason: "not a regular file (a FIFO, device or socket)"))
+                        continue
+                    }
                     if Self.folderExtensions.contains((relative as NSString).pathExtension.lowercased()) {
                         files.append(path)
                     } else {
@@ -220,7 +231,7 @@ public struct BankImporter: Sendable {
         let decoder = JSONDecoder()
         var categories: [Int64: ExportedCategory] = [:]
         let categoriesFile = folder.appendingPathComponent("categories.json")
-        if let data = FileManager.default.contents(atPath: categoriesFile.path) {
+        if Self.isRegularFile(categoriesFile.path), let data = FileManager.default.contents(atPath: categoriesFile.path) {
             let list: [ExportedCategory]
             do { list = try decoder.decode([ExportedCategory].self, from: data) } catch {
                 throw BankError.invalidImport("\(categoriesFile.path): \(error)")
@@ -235,7 +246,7 @@ public struct BankImporter: Sendable {
         }
         var records: [String: ExportedInstance] = [:]
         let recordsFile = folder.appendingPathComponent("instances.jsonl")
-        if let data = FileManager.default.contents(atPath: recordsFile.path) {
+        if Self.isRegularFile(recordsFile.path), let data = FileManager.default.contents(atPath: recordsFile.path) {
             for (n, line) in data.split(separator: 0x0A).enumerated() where !line.isEmpty {
                 let record: ExportedInstance
                 do { record = try decoder.decode(ExportedInstance.self, from: Data(line)) } catch {
@@ -347,6 +358,32 @@ public struct BankImporter: Sendable {
             },
             box: prepared.box, areaRatio: prepared.areaRatio, status: options.status, reason: decided ? reason : nil,
             decidedBy: decided ? options.decidedBy : nil, jobId: options.jobId)
+    }
+
+    /// A short, stable description of a JSON decoding failure (the JSON path and what was wrong),
+    /// instead of `DecodingError`'s debug dump.
+    static func describe(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            // Array positions come as "Index N" (with an intValue); object keys as their text.
+            "$" + keys.map { key in
+                if key.stringValue.hasPrefix("Index "), let i = key.intValue { return "[\(i)]" }
+                return ".\(key.stringValue)"
+            }.joined()
+        }
+        switch error {
+        case DecodingError.typeMismatch(let type, let c): return "at \(path(c.codingPath)): expected \(type == String.self ? "a string" : type == [String].self ? "a list of paths" : "\(type)")"
+        case DecodingError.valueNotFound(_, let c): return "at \(path(c.codingPath)): missing value"
+        case DecodingError.keyNotFound(let key, let c): return "at \(path(c.codingPath)): missing key \"\(key.stringValue)\""
+        case DecodingError.dataCorrupted(let c): return "at \(path(c.codingPath)): not valid JSON (\(c.debugDescription))"
+        default: return "\(error)"
+        }
+    }
+
+    /// Whether `path` is a regular file or a link to one (stat follows links); a FIFO, device or
+    /// socket is never opened, so it cannot block an import.
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     static func read(_ path: String, limits: DecodeLimits) throws(BankError) -> [UInt8] {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// The instance bank in one SQLite file (WAL mode, through a GRDB `DatabasePool`): many readers,
 /// one writer, readers never blocked by the writer. Large kept source images live in
@@ -16,6 +17,7 @@ public final class SQLiteBank: InstanceBank {
     let pool: DatabasePool
     let files: SourceFileStore
     let faults: BankFaultInjector?
+    private let closed = Mutex(false)
 
     /// Schema version this build reads and writes.
     public static var schemaVersion: Int { BankSchema.currentVersion }
@@ -43,12 +45,21 @@ public final class SQLiteBank: InstanceBank {
         self.faults = faults
         let knownVersion = migrator.migrations.count
 
-        let found = try Self.probe(url)
+        let canCreate = configuration.createIfMissing && !configuration.readOnly
+        // A writable open probes, creates and migrates under an exclusive lock on the bank's folder:
+        // concurrent first opens (two imports racing to make the bank) then see either nothing or a
+        // complete, migrated bank, never one half made ("not an xpaste bank", "index already exists").
+        var setupLock: FolderLock? = configuration.readOnly ? nil : try FolderLock(folder: url.deletingLastPathComponent())
+        defer { setupLock?.unlock() }
+        let found = try Self.probe(url, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
         switch found {
         case .absent:
-            guard configuration.createIfMissing else { throw BankError.notFound(url.path) }
+            guard canCreate else { throw BankError.notFound(url.path) }
             logger.info("creating bank", metadata: ["path": "\(url.path)"])
         case .empty:
+            // A zero-byte file (or an SQLite file without tables) becomes a bank only when the
+            // caller may create one; read commands refuse it instead of writing a schema into it.
+            guard canCreate else { throw BankError.notSQLite("\(url.path) is empty, not an xpaste bank") }
             logger.info("initialising empty file as a bank", metadata: ["path": "\(url.path)"])
         case .bank(let version):
             if version > knownVersion {
@@ -58,6 +69,7 @@ public final class SQLiteBank: InstanceBank {
         }
 
         var config = Configuration()
+        config.readonly = configuration.readOnly
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(configuration.busyTimeoutSeconds)
         config.maximumReaderCount = max(1, configuration.maximumReaders)
@@ -66,7 +78,7 @@ public final class SQLiteBank: InstanceBank {
         config.prepareDatabase { db in
             // 16 KiB pages for new files (a no-op on existing ones): a 100 KB cutout spans 7 overflow
             // pages instead of 25, which makes blob writes about a fifth faster.
-            try db.execute(sql: "PRAGMA page_size = 16384")
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA page_size = 16384") }
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             // 32 MiB of page cache per connection (SQLite's default is 2 MiB): browse pages and
             // index inserts on a million-row bank touch more pages than that.
@@ -86,6 +98,9 @@ public final class SQLiteBank: InstanceBank {
                 throw BankError.newerVersion("\(url.path) has migrations this xpaste does not know: \(unknown.joined(separator: ", "))")
             }
             let pending = migrator.migrations.filter { !applied.contains($0) }
+            if !pending.isEmpty && configuration.readOnly {
+                throw BankError.io("\(url.path) needs migrations (\(pending.joined(separator: ", "))) but was opened read-only")
+            }
             if !pending.isEmpty {
                 logger.info("migrating bank", metadata: ["path": "\(url.path)", "migrations": "\(pending.joined(separator: ","))"])
                 try migrator.migrate(pool)
@@ -97,12 +112,23 @@ public final class SQLiteBank: InstanceBank {
     }
 
     /// Checkpoints the write-ahead log into the bank file and closes every connection; later calls
-    /// fail. (GRDB closes the writer before its read-only readers, so SQLite's own checkpoint on last
+    /// fail; closing again does nothing (a second close used to crash inside SQLite). (GRDB closes the writer before its read-only readers, so SQLite's own checkpoint on last
     /// close never runs; without this the file alone would lack the latest commits.)
     public func close() throws(BankError) {
-        try BankErrorMapping.run {
-            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        guard !closed.withLock({ was in defer { was = true }; return was }) else { return }
+        do {
+            if !configuration.readOnly {
+                do {
+                    try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+                } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_BUSY {
+                    // Another connection (another process with the bank open) is reading: the commits
+                    // are safe in the write-ahead log and whoever closes last checkpoints them.
+                    logger.debug("checkpoint on close deferred: the bank is in use", metadata: ["path": "\(url.path)"])
+                }
+            }
             try pool.close()
+        } catch {
+            throw Self.openError(error, path: url.path)
         }
     }
 
@@ -116,9 +142,21 @@ public final class SQLiteBank: InstanceBank {
     /// Runs `body` in one write transaction (GRDB's writer queue: one writer at a time, readers
     /// unaffected); everything it wrote commits together or, if it throws, not at all.
     public func write<T>(_ body: (any BankWriter) throws -> T) throws -> T {
-        try pool.write { db in
-            let writer = SQLiteBankWriter(db: db, configuration: configuration, files: files, faults: faults)
-            return try body(writer)
+        do {
+            return try pool.write { db in
+                let writer = SQLiteBankWriter(db: db, configuration: configuration, files: files, faults: faults)
+                return try body(writer)
+            }
+        } catch let error as DatabaseError where [.SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_FULL, .SQLITE_CANTOPEN, .SQLITE_PERM]
+            .contains(error.resultCode.primaryResultCode) {
+            // The I/O failures name the file (the others keep their own mapping by the caller).
+            throw Self.openError(error, path: url.path)
+        } catch let error as BankError {
+            switch error {
+            case .io(let m) where !m.contains(url.path): throw BankError.io("\(url.path): \(m)")
+            case .busy(let m) where !m.contains(url.path): throw BankError.busy("\(url.path): \(m)")
+            default: throw error
+            }
         }
     }
 
@@ -127,9 +165,14 @@ public final class SQLiteBank: InstanceBank {
         try read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
 
-    /// Runs `body` in a read transaction (a consistent snapshot), mapping errors.
+    /// Runs `body` in a read transaction (a consistent snapshot), mapping errors (an I/O error names
+    /// the file).
     func read<T>(_ body: (Database) throws -> T) throws(BankError) -> T {
-        try BankErrorMapping.run { try pool.read(body) }
+        do {
+            return try pool.read(body)
+        } catch {
+            throw Self.openError(error, path: url.path)
+        }
     }
 
     // MARK: Opening
@@ -144,7 +187,7 @@ public final class SQLiteBank: InstanceBank {
 
     /// Looks at an existing file before GRDB touches it: opening a foreign database as a pool would
     /// switch it to WAL mode, which must not happen to someone else's file.
-    static func probe(_ url: URL) throws(BankError) -> ProbeResult {
+    static func probe(_ url: URL, busyTimeoutSeconds: Double = 10) throws(BankError) -> ProbeResult {
         let path = url.path
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
@@ -158,15 +201,17 @@ public final class SQLiteBank: InstanceBank {
             throw BankError.notSQLite("\(path) does not start with the SQLite header")
         }
         do {
-            return try probeSchema(path)
+            return try probeSchema(path, busyTimeoutSeconds: busyTimeoutSeconds)
         } catch {
             throw openError(error, path: path)
         }
     }
 
-    private static func probeSchema(_ path: String) throws -> ProbeResult {
+    private static func probeSchema(_ path: String, busyTimeoutSeconds: Double) throws -> ProbeResult {
         var config = Configuration()
         config.readonly = true
+        // Another process may hold a lock for a moment (a checkpoint on close): wait, don't fail.
+        config.busyMode = .timeout(busyTimeoutSeconds)
         let queue = try DatabaseQueue(path: path, configuration: config)
         defer { try? queue.close() }
         return try queue.read { db throws -> ProbeResult in
@@ -180,10 +225,15 @@ public final class SQLiteBank: InstanceBank {
         }
     }
 
-    private static func openError(_ error: any Error, path: String) -> BankError {
-        switch BankErrorMapping.map(error) {
-        case .notSQLite(let m): .notSQLite("\(path): \(m)")
-        case .corrupt(let m): .corrupt("\(path): \(m)")
+    /// The typed error for a failure on the bank file, naming the file.
+    static func openError(_ error: any Error, path: String) -> BankError {
+        func named(_ m: String) -> String { m.contains(path) ? m : "\(path): \(m)" }
+        return switch BankErrorMapping.map(error) {
+        case .notSQLite(let m): .notSQLite(named(m))
+        case .corrupt(let m): .corrupt(named(m))
+        case .io(let m): .io(named(m))
+        case .busy(let m): .busy(named(m))
+        case .database(let m): .database(named(m))
         case let other: other
         }
     }

@@ -89,7 +89,9 @@ public struct AnnotatedBackgrounds: BackgroundSource {
     }
 
     /// Where an image entry's file is: `file_name` under the root, else the last two segments of
-    /// `coco_url` (detectron2's rule: `<split>/<file>`), else its last segment.
+    /// `coco_url` (detectron2's rule: `<split>/<file>`), else its last segment. Only regular files
+    /// inside the root count: an absolute name or one whose `..` segments climb out of the root
+    /// (`../../etc/passwd`) is never opened.
     public func path(of image: LVISImage) -> String? {
         var candidates: [String] = []
         if let f = image.fileName { candidates.append(f) }
@@ -98,9 +100,13 @@ public struct AnnotatedBackgrounds: BackgroundSource {
             if parts.count >= 2 { candidates.append(parts.suffix(2).joined(separator: "/")) }
             if let last = parts.last { candidates.append(String(last)) }
         }
-        for c in candidates {
-            let p = imageRoot.appendingPathComponent(c).path
-            if FileManager.default.fileExists(atPath: p) { return p }
+        let root = imageRoot.standardizedFileURL.path
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        for c in candidates where !c.hasPrefix("/") && !c.contains("\0") {
+            let p = imageRoot.appendingPathComponent(c).standardizedFileURL.path
+            guard p.hasPrefix(prefix) else { continue }
+            var info = stat()
+            if stat(p, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { return p }
         }
         return nil
     }

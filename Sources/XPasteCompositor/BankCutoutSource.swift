@@ -19,6 +19,15 @@ public struct BankCutoutSource: CutoutSource {
             self.minClipScore = minClipScore
             self.areaRatio = areaRatio
         }
+
+        /// Throws `CompositorError.invalidParameter` naming the field for a non-finite score or
+        /// area bound (a NaN or infinite bound would trap in a `ClosedRange`).
+        public func validate() throws(CompositorError) {
+            if let s = minClipScore, !s.isFinite { throw .invalidParameter("min clip score must be a finite number, got \(s)") }
+            if let a = areaRatio, !a.lowerBound.isFinite || !a.upperBound.isFinite {
+                throw .invalidParameter("area range must be finite, got \(a.lowerBound)…\(a.upperBound)")
+            }
+        }
     }
 
     /// The bank.
@@ -36,11 +45,13 @@ public struct BankCutoutSource: CutoutSource {
 
     private var instanceFilter: InstanceFilter {
         InstanceFilter(categoryIds: filter.categoryIDs, statuses: [.accepted],
-                       clipScore: filter.minClipScore.map { $0...Double.greatestFiniteMagnitude }, areaRatio: filter.areaRatio)
+                       clipScore: filter.minClipScore.flatMap { $0.isFinite ? $0...Double.greatestFiniteMagnitude : nil },
+                       areaRatio: filter.areaRatio)
     }
 
     /// One keyset-paginated pass over the matching instances (metadata only).
     public func catalog() throws(CompositorError) -> CutoutCatalog {
+        try filter.validate()
         do {
             var instances: [Int64: [Int64]] = [:]
             var cursor: String?

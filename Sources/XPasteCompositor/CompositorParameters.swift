@@ -101,6 +101,16 @@ public struct CompositorParameters: Sendable, Codable, Hashable {
     /// Checks ranges; the CLI and the HTTP API show the message as is.
     public func validate() throws(CompositorError) {
         func bad(_ m: String) -> CompositorError { .invalidParameter(m) }
+        // Non-finite values pass the comparisons below (inf ≥ 0) and fail late in the writers.
+        for (name, value) in [("min size pixels", minSizePixels), ("max size ratio", maxSizeRatio), ("default size mean", defaultSizeMean),
+                              ("default size std", defaultSizeStd), ("aspect jitter", aspectJitter), ("flip probability", flipProbability),
+                              ("rotation probability", rotationProbability), ("max rotation", maxRotationDegrees),
+                              ("colour jitter probability", colorJitterProbability), ("brightness", brightness), ("contrast", contrast),
+                              ("saturation", saturation), ("hue", hue), ("feather sigma", featherSigma),
+                              ("box occluded threshold", boxOccludedThreshold), ("polygon tolerance", polygonTolerance)]
+        where !value.isFinite {
+            throw bad("\(name) must be a finite number, got \(value)")
+        }
         guard minInstances >= 0, maxInstances >= minInstances else {
             throw bad("instances per image must satisfy 0 ≤ min ≤ max, got \(minInstances)…\(maxInstances)")
         }

@@ -17,7 +17,12 @@ public struct FolderBackgrounds: BackgroundSource {
             throw .invalidBackground("cannot list \(folder.path): \(error.localizedDescription)")
         }
         let extensions: Set<String> = ["jpg", "jpeg", "png", "webp"]
+        // Regular files only (stat follows links): a FIFO named x.jpg would block its read.
         files = names.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) && !$0.hasPrefix(".") }
+            .filter { name in
+                var info = stat()
+                return stat(folder.appendingPathComponent(name).path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+            }
             .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         guard !files.isEmpty else { throw .invalidBackground("no .jpg, .jpeg, .png or .webp file in \(folder.path)") }
         self.folder = folder

@@ -84,7 +84,7 @@ public enum ImageCodec {
         if let format = ImageFormat.truncatedSignature(bytes) {
             throw .truncated("\(format.displayName) signature cut off after \(bytes.count) bytes")
         }
-        let head = bytes.prefix(8).map { String($0, radix: 16, uppercase: true) }.map { $0.count == 1 ? "0" + $0 : $0 }
-        throw .unsupportedFormat("leading bytes \(head.joined(separator: " ")) are not PNG, JPEG or WebP")
+        // The message never quotes the bytes: a path pointed at a secret must not echo its contents.
+        throw .unsupportedFormat("\(bytes.count) bytes without a PNG, JPEG or WebP signature")
     }
 }

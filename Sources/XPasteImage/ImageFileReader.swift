@@ -5,20 +5,26 @@ import Darwin
 #endif
 
 /// Reads encoded image files with an upper bound on their size that holds before any byte is
-/// read (regular files) or as soon as the bound is crossed (pipes, devices, growing files).
+/// read, or as soon as the bound is crossed (a file growing meanwhile).
+///
+/// Only regular files (or links to them) are read: a FIFO or device named `x.png` in a folder
+/// would block the open or the read forever. The open is non-blocking, so even that cannot hang.
 enum ImageFileReader {
-    /// The whole file at `path`, or `.tooLarge` when it exceeds `maxBytes`.
+    /// The whole file at `path`, or `.tooLarge` when it exceeds `maxBytes`; `.readFailed` for
+    /// anything but a regular file.
     static func read(_ path: String, maxBytes: Int) throws(ImageError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw .readFailed("\(path): \(errorText(errno))") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .readFailed("\(path): \(errorText(errno))") }
         let type = info.st_mode & S_IFMT
         guard type != S_IFDIR else { throw .readFailed("\(path): is a directory") }
+        guard type == S_IFREG else { throw .readFailed("\(path): not a regular file (a FIFO, device or socket)") }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
 
         var bytes: [UInt8] = []
-        if type == S_IFREG {
+        do {
             let size = Int(info.st_size)
             guard size <= maxBytes else {
                 throw .tooLarge("\(path) is \(size) bytes, over the limit of \(maxBytes) bytes")
@@ -34,7 +40,7 @@ enum ImageFileReader {
             }
             if failure != 0 { throw .readFailed("\(path): \(errorText(failure))") }
         }
-        // Whatever fstat could not size (pipes, /dev/stdin) or a file that grew meanwhile.
+        // A file that grew meanwhile.
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }

@@ -18,11 +18,13 @@ struct BankLocationOptions: ParsableArguments {
         return logger
     }
 
-    /// Opens the bank; `create` is false for commands that only read.
-    func open(create: Bool) throws -> SQLiteBank {
+    /// Opens the bank: `create` for commands that may make it, `readOnly` for commands that only
+    /// read (they never create, migrate or write, so a read-only file or folder is fine).
+    func open(create: Bool, readOnly: Bool = false) throws -> SQLiteBank {
         try BankCLI.run {
             try SQLiteBank(
-                url: URL(fileURLWithPath: bank), configuration: BankConfiguration(createIfMissing: create), logger: logger)
+                url: URL(fileURLWithPath: bank),
+                configuration: readOnly ? .readOnly : BankConfiguration(createIfMissing: create), logger: logger)
         }
     }
 }
@@ -76,8 +78,12 @@ struct BankFilterOptions: ParsableArguments {
         filter.sourceKinds = try kinds.isEmpty ? nil : kinds.map { try parse(SourceKind.self, $0, "kind") }
         filter.segmenters = segmenters.isEmpty ? nil : segmenters
         filter.jobId = job
-        if minScore != nil || maxScore != nil { filter.clipScore = (minScore ?? -1e299)...(maxScore ?? 1e299) }
-        if minArea != nil || maxArea != nil { filter.areaRatio = (minArea ?? 0)...(maxArea ?? 1e299) }
+        try BankCLI.run {
+            filter.clipScore = try OptionRange.make(min: minScore, max: maxScore, minOption: "--min-score", maxOption: "--max-score",
+                                                    lower: -1e299, upper: 1e299)
+            filter.areaRatio = try OptionRange.make(min: minArea, max: maxArea, minOption: "--min-area", maxOption: "--max-area",
+                                                    lower: 0, upper: 1e299)
+        }
         return filter
     }
 
@@ -89,14 +95,14 @@ struct BankFilterOptions: ParsableArguments {
     }
 }
 
-/// How the bank commands report errors: the stable code and the message on stderr, exit status 1.
+/// How the bank commands report errors: the stable code and the message on stderr, the exit status
+/// of the code's class (`ExitStatus`).
 enum BankCLI {
     static func run<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as BankError {
-            FileHandle.standardError.write(Data("xpaste: error [\(error.code)]: \(error.description)\n".utf8))
-            throw ExitCode(1)
+            throw Console.fail(code: error.code, error.description)
         }
     }
 

@@ -20,12 +20,17 @@ struct BankExportCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-        let bank = try location.open(create: false)
+        let bank = try location.open(create: false, readOnly: true)
         defer { try? bank.close() }
         let filter = try filters.filter(bank, defaultStatuses: [.accepted])
         let exporter = BankExporter(bank: bank, logger: location.logger)
         let summary = try BankCLI.run { try exporter.export(to: URL(fileURLWithPath: out), filter: filter) }
         print("exported \(summary.instances) cutouts in \(summary.categories) categories to \(summary.folder.path)")
         print("X-Paste pool: \(summary.poolFile.path) (\(summary.pooledInstances) cutouts in LVIS categories)")
+        if !summary.corruptInstances.isEmpty {
+            let ids = summary.corruptInstances.map(String.init).joined(separator: ", ")
+            throw Console.fail(code: BankError.corrupt("").code,
+                               "skipped \(summary.corruptInstances.count) instance(s) whose cutout blob does not match its SHA-256: \(ids) (see `xpaste bank verify`)")
+        }
     }
 }

@@ -29,7 +29,7 @@ struct BankListCommand: ParsableCommand {
         guard let key = InstanceOrder.Key(rawValue: sort) else {
             throw ValidationError("--sort must be score, date or area")
         }
-        let bank = try location.open(create: false)
+        let bank = try location.open(create: false, readOnly: true)
         defer { try? bank.close() }
         let filter = try filters.filter(bank)
         let query = InstanceQuery(filter: filter, order: InstanceOrder(key, descending: !ascending), limit: limit, cursor: cursor)

@@ -15,7 +15,7 @@ struct BankStatsCommand: ParsableCommand {
     var verify = false
 
     func run() throws {
-        let bank = try location.open(create: false)
+        let bank = try location.open(create: false, readOnly: true)
         defer { try? bank.close() }
         let stats = try BankCLI.run { try bank.stats() }
         let counts = try BankCLI.run { try bank.categoryCounts() }
@@ -52,7 +52,7 @@ struct BankStatsCommand: ParsableCommand {
                 for id in verification.countMismatches { print("  count mismatch in category \(id)") }
             }
         }
-        if let verification, !verification.isOK { throw ExitCode(2) }
+        if let verification, !verification.isOK { throw ExitCode(ExitStatus.badInput) }
     }
 
     private func pad(_ s: String, _ width: Int) -> String {

@@ -17,7 +17,7 @@ struct BankVerifyCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let bank = try location.open(create: false)
+        let bank = try location.open(create: false, readOnly: true)
         defer { try? bank.close() }
         let v = try BankCLI.run { try bank.verify(full: full) }
         if json {
@@ -30,6 +30,6 @@ struct BankVerifyCommand: ParsableCommand {
             for sha in v.corruptBlobs { print("  corrupt blob: \(sha)") }
             for id in v.countMismatches { print("  count mismatch in category \(id)") }
         }
-        if !v.isOK { throw ExitCode(2) }
+        if !v.isOK { throw ExitCode(ExitStatus.badInput) }
     }
 }

@@ -186,14 +186,14 @@ struct CompositeCommand: ParsableCommand {
         do {
             try runComposite(logger: logger)
         } catch let e {
-            FileHandle.standardError.write(Data("error [\(e.code)]: \(e.description)\n".utf8))
-            throw ExitCode(e.code == "compositor.invalid_parameter" ? 2 : 1)
+            throw Console.fail(code: e.code, e.description)
         }
     }
 
     private func pair(_ text: String, _ name: String) throws(CompositorError) -> (Double, Double) {
         let parts = text.split(separator: ":").map { Double($0) }
         guard parts.count == 2, let a = parts[0], let b = parts[1] else { throw .invalidParameter("--\(name) must be A:B, got \(text)") }
+        guard a.isFinite, b.isFinite else { throw .invalidParameter("--\(name) must be two finite numbers A:B, got \(text)") }
         return (a, b)
     }
 
@@ -205,7 +205,24 @@ struct CompositeCommand: ParsableCommand {
         return v
     }
 
+    /// Every floating-point option with its flag, checked up front: a NaN or infinity would trap in a
+    /// range or fail late in the manifest writer after the output folders were made.
+    private var floatingOptions: [(String, Double?)] {
+        [("min-clip-score", minClipScore), ("polygon-tolerance", polygonTolerance), ("min-size-pixels", minSizePixels),
+         ("max-size-ratio", maxSizeRatio), ("aspect-jitter", aspectJitter), ("flip-probability", flipProbability),
+         ("rotation-probability", rotationProbability), ("max-rotation", maxRotation),
+         ("color-jitter-probability", colorJitterProbability), ("feather-sigma", featherSigma),
+         ("box-occluded-threshold", boxOccludedThreshold)]
+    }
+
     func parameters() throws(CompositorError) -> CompositorParameters {
+        for (name, value) in floatingOptions {
+            if let value, !value.isFinite { throw .invalidParameter("--\(name) must be a finite number, got \(value)") }
+        }
+        guard (0...(1 << 30)).contains(cacheMb) else { throw .invalidParameter("--cache-mb must be in 0…\(1 << 30), got \(cacheMb)") }
+        if let images, images < 0 { throw .invalidParameter("--images must be ≥ 0, got \(images)") }
+        guard jobs >= 1 else { throw .invalidParameter("--jobs must be ≥ 1, got \(jobs)") }
+        guard shardSize >= 1 else { throw .invalidParameter("--shard-size must be ≥ 1, got \(shardSize)") }
         var p = CompositorParameters()
         let (lo, hi) = try pair(instances, "instances")
         guard lo == lo.rounded(), hi == hi.rounded() else { throw .invalidParameter("--instances needs whole numbers") }
@@ -253,16 +270,17 @@ struct CompositeCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: bank) else { throw .invalidParameter("no bank at \(bank) (--bank)") }
         let openedBank: SQLiteBank
         do {
-            openedBank = try SQLiteBank(url: URL(fileURLWithPath: bank), configuration: BankConfiguration(createIfMissing: false), logger: logger)
+            openedBank = try SQLiteBank(url: URL(fileURLWithPath: bank), configuration: .readOnly, logger: logger)
         } catch {
             throw .bank(error)
         }
         var filter = BankCutoutSource.Filter(minClipScore: minClipScore)
         if let range = areaRange {
             let (lo, hi) = try pair(range, "area-range")
-            guard lo <= hi else { throw .invalidParameter("--area-range needs MIN ≤ MAX") }
+            guard lo <= hi else { throw .invalidParameter("--area-range needs MIN ≤ MAX, got \(range)") }
             filter.areaRatio = lo...hi
         }
+        try filter.validate()
         if let only {
             var ids: [Int64] = []
             for item in only.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
@@ -361,17 +379,17 @@ struct ProgressBar {
         if tty {
             guard now - lastDraw > 100_000_000 || p.images == total else { return }
             lastDraw = now
-            FileHandle.standardError.write(Data("\r\(line)\u{1B}[K".utf8))
+            Console.err("\r\(line)\u{1B}[K")
         } else {
             let step = p.images * 20 / total
             guard step != lastStep else { return }
             lastStep = step
-            FileHandle.standardError.write(Data("\(line)\n".utf8))
+            Console.err("\(line)\n")
         }
     }
 
     func finish() {
-        if enabled, tty, total > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+        if enabled, tty, total > 0 { Console.err("\n") }
     }
 
     private func bar(_ done: Int) -> String {

@@ -23,18 +23,22 @@ struct LVISStatsCommand: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let (prior, summary) = try LVISSizePrior.compute(fromFileAt: URL(fileURLWithPath: file))
-        if let output {
-            try prior.write(to: URL(fileURLWithPath: output))
-        } else {
-            FileHandle.standardOutput.write(prior.jsonData())
-            FileHandle.standardOutput.write(Data("\n".utf8))
+        let prior: LVISSizePrior, summary: LVISSizePriorAccumulator.Summary
+        do {
+            (prior, summary) = try LVISSizePrior.compute(fromFileAt: URL(fileURLWithPath: file))
+            if let output {
+                try prior.write(to: URL(fileURLWithPath: output))
+            } else {
+                try Console.out(prior.jsonData() + Data("\n".utf8))
+            }
+        } catch let error as LVISError {
+            throw Console.fail(code: error.code, error.description)
         }
         var note = "lvis-stats: \(summary.categoryCount) categories from \(summary.annotationCount) annotations"
         if summary.unknownImageCount > 0 { note += "; skipped \(summary.unknownImageCount) with an unknown image_id" }
         if summary.emptyImageCount > 0 { note += "; skipped \(summary.emptyImageCount) on zero-area images" }
         note += String(format: " in %.2f s", Date().timeIntervalSince(start))
         if let output { note += " → \(output)" }
-        FileHandle.standardError.write(Data((note + "\n").utf8))
+        Console.err(note + "\n")
     }
 }

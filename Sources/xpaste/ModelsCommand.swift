@@ -94,9 +94,9 @@ struct ModelsCommand: AsyncParsableCommand {
                 }
                 let manifest = try await downloader.pull(entry, logger: logger) { path, received, total in
                     let percent = total.map { " (\(received * 100 / max($0, 1))%)" } ?? ""
-                    FileHandle.standardError.write(Data("\r\(name)/\(path): \(received / 1_000_000) MB\(percent)   ".utf8))
+                    Console.err("\r\(name)/\(path): \(received / 1_000_000) MB\(percent)   ")
                 }
-                FileHandle.standardError.write(Data("\n".utf8))
+                Console.err("\n")
                 print("\(name): \(manifest.files.count) file(s) in \(folder.directory.folder(of: name).path)")
             }
         }

@@ -101,7 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             service = try XPasteService(configuration: config, logger: logger)
         } catch {
-            FileHandle.standardError.write(Data("xpaste: cannot start: \(error)\n".utf8))
+            Console.err("xpaste: cannot start: \(error)\n")
             throw ExitCode(2)
         }
         let banner = Self.banner(service: service, config: config)
@@ -109,7 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = service.application { channel in
             let port = channel.localAddress?.port ?? configuredPort
             // One write, so a wrapper reading the first lines sees the whole banner at once.
-            FileHandle.standardOutput.write(Data((banner(port) + "\n").utf8))
+            do { try Console.out(banner(port) + "\n") } catch { Console.err("xpaste: error [cli.io]: \(error)\n") }
         }
         let group = ServiceGroup(configuration: .init(
             services: [app], gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger))

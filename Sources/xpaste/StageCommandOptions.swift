@@ -58,7 +58,7 @@ struct StageInferenceOptions: ParsableArguments {
 /// How the stage commands resolve categories, report progress and errors.
 enum StageCLI {
     /// Runs `body`, printing a typed failure as `xpaste: error [code]: message` on stderr and
-    /// exiting with status 1.
+    /// exiting with the status of its class (`ExitStatus`).
     static func run<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
@@ -72,8 +72,9 @@ enum StageCLI {
     }
 
     private static func fail(_ code: String, _ message: String) -> Never {
-        FileHandle.standardError.write(Data("xpaste: error [\(code)]: \(message)\n".utf8))
-        Foundation.exit(1)
+        let status = Console.fail(code: code, message)
+        _ = Console.finish()
+        Foundation.exit(status.rawValue)
     }
 
     /// Category ids for `--category` values (ids or names); nil when none were given.
@@ -92,14 +93,14 @@ enum StageCLI {
     static let progress: StageProgress.Handler = { p in
         let line = "\(p.stage): \(p.done)/\(p.total) · \(p.detail)"
         if isatty(STDERR_FILENO) != 0 {
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+            Console.err("\r\u{1B}[K\(line)")
         } else {
-            FileHandle.standardError.write(Data("\(line)\n".utf8))
+            Console.err("\(line)\n")
         }
     }
 
     /// Ends a progress line on a terminal.
     static func endProgress() {
-        if isatty(STDERR_FILENO) != 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+        if isatty(STDERR_FILENO) != 0 { Console.err("\n") }
     }
 }

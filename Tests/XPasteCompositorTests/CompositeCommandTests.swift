@@ -66,9 +66,9 @@ import XPasteTestSupport
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path), "\(file)")
         }
         let again = try Self.run(["composite", "--bank", bankURL.path, "--backgrounds", photos.path, "--out", out.path])
-        #expect(again.status == 2 && again.stderr.contains("compositor.invalid_parameter"))
+        #expect(again.status == 64 && again.stderr.contains("compositor.invalid_parameter"))
         let bad = try Self.run(["composite", "--bank", bankURL.path, "--backgrounds", photos.path, "--out", out.path, "--blending", "fancy"])
-        #expect(bad.status == 2 && bad.stderr.contains("--blending must be one of hard, alpha, gaussian"))
+        #expect(bad.status == 64 && bad.stderr.contains("--blending must be one of hard, alpha, gaussian"))
         let help = try Self.run(["composite", "--help"])
         for option in ["--bank", "--backgrounds", "--annotations", "--out", "--images", "--seed", "--format", "--split", "--jobs",
                        "--box-occluded-threshold", "--mask-occluded-threshold", "--segmentation", "--max-image-side",

@@ -46,10 +46,18 @@ struct JSONScanner {
 
     /// Opens `path` for chunked reading.
     init(path: String, chunkSize: Int) throws(JSONSyntaxError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK so a FIFO or device named like a JSON file cannot block the open; only regular
+        // files are read (blocking again for them).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw JSONSyntaxError(offset: 0, message: "cannot open \(path): \(String(cString: strerror(errno)))", isIO: true)
         }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw JSONSyntaxError(offset: 0, message: "cannot read \(path): not a regular file", isIO: true)
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         storage = Storage(capacity: max(chunkSize, 64), fd: fd)
         base = storage.pointer
         capacity = storage.capacity
@@ -447,18 +455,26 @@ struct JSONScanner {
 
     // MARK: Skipping
 
-    /// Skips one complete value of any type, checking its syntax.
-    mutating func skipValue() throws(JSONSyntaxError) {
+    /// The deepest nesting of arrays and objects a skipped value may have. LVIS and COCO files nest
+    /// at most ~6 deep; the bound keeps hostile input (`[[[[…`) from overflowing the stack.
+    static let maxDepth = 64
+
+    /// Skips one complete value of any type, checking its syntax; `depth` is the nesting of the
+    /// value's container (nesting past `maxDepth` is refused).
+    mutating func skipValue(depth: Int = 0) throws(JSONSyntaxError) {
         guard let b = try peek() else { throw fail("expected a value, found end of input") }
         switch b {
-        case UInt8(ascii: "{"):
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            guard depth < Self.maxDepth else {
+                throw fail("arrays and objects nested deeper than \(Self.maxDepth) levels")
+            }
             pos += 1
             var first = true
-            while try nextKey(first: &first) != nil { try skipValue() }
-        case UInt8(ascii: "["):
-            pos += 1
-            var first = true
-            while try nextElement(first: &first) { try skipValue() }
+            if b == UInt8(ascii: "{") {
+                while try nextKey(first: &first) != nil { try skipValue(depth: depth + 1) }
+            } else {
+                while try nextElement(first: &first) { try skipValue(depth: depth + 1) }
+            }
         case UInt8(ascii: "\""):
             _ = try scanString()
         case UInt8(ascii: "t"), UInt8(ascii: "f"):

@@ -99,8 +99,17 @@ public struct LVISSizePrior: Sendable, Hashable {
         return Data(out.bytes)
     }
 
-    /// Writes the json form to `url` atomically.
+    /// Writes the json form to `url` atomically (a new file renamed over the old one).
+    ///
+    /// Refuses (`LVISError.io`) to replace anything but a regular file: a symlink or a device node
+    /// at `url` would otherwise be swapped for a regular file by the rename. Refuses
+    /// (`LVISError.invalid`) a prior with a non-finite value, which JSON cannot hold.
     public func write(to url: URL) throws {
+        try checkFinite()
+        var info = stat()
+        if lstat(url.path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            throw LVISError.io("cannot write \(url.path): it exists and is not a regular file (a link, device or folder); refusing to replace it")
+        }
         do {
             try jsonData().write(to: url, options: .atomic)
         } catch {
@@ -108,11 +117,26 @@ public struct LVISSizePrior: Sendable, Hashable {
         }
     }
 
-    /// Computes the prior from an LVIS/COCO annotation file in one streaming pass.
+    /// Throws `LVISError.invalid` (code `annotation.non_finite`) naming each category whose mean
+    /// or std is not finite, as happens when box sizes overflow a Double.
+    public func checkFinite() throws {
+        let bad = statistics.filter { !$0.value.mean.isFinite || !$0.value.std.isFinite }.sorted { $0.key < $1.key }
+        guard bad.isEmpty else {
+            throw LVISError.invalid(bad.map { id, s in
+                LVISViolation(code: .annotationNonFinite, severity: .error, path: "$.annotations[category_id=\(id)]",
+                              message: "the sizes of category \(id) overflow (mean \(s.mean), std \(s.std)): a box or image size is out of range")
+            })
+        }
+    }
+
+    /// Computes the prior from an LVIS/COCO annotation file in one streaming pass; a category whose
+    /// statistics overflow is an `LVISError.invalid` rather than a silently wrong value.
     public static func compute(fromFileAt url: URL) throws -> (prior: LVISSizePrior, summary: LVISSizePriorAccumulator.Summary) {
         var accumulator = LVISSizePriorAccumulator()
         try LVISReader(url: url).read(sections: [.images, .annotations], into: &accumulator)
-        return accumulator.finish()
+        let result = accumulator.finish()
+        try result.prior.checkFinite()
+        return result
     }
 }
 
