@@ -46,12 +46,29 @@ public final class SQLiteBank: InstanceBank {
         let knownVersion = migrator.migrations.count
 
         let canCreate = configuration.createIfMissing && !configuration.readOnly
-        // A writable open probes, creates and migrates under an exclusive lock on the bank's folder:
-        // concurrent first opens (two imports racing to make the bank) then see either nothing or a
-        // complete, migrated bank, never one half made ("not an xpaste bank", "index already exists").
-        var setupLock: FolderLock? = configuration.readOnly ? nil : try FolderLock(folder: url.deletingLastPathComponent())
+        // Creation and migration happen under an exclusive lock on the bank's folder, and the file is
+        // probed again once the lock is held: concurrent first opens (two imports racing to make the
+        // bank) then see either nothing or a complete, migrated bank, never one half made ("not an
+        // xpaste bank", "index already exists"). Opening a complete, current bank takes no lock.
+        var setupLock: FolderLock?
         defer { setupLock?.unlock() }
-        let found = try Self.probe(url, busyTimeoutSeconds: configuration.busyTimeoutSeconds)
+        let busy = configuration.busyTimeoutSeconds
+        var found: ProbeResult
+        do {
+            found = try Self.probe(url, busyTimeoutSeconds: busy)
+        } catch let error where canCreate && [BankError.notABank(""), .notSQLite(""), .corrupt("")].map(\.code).contains(error.code) {
+            // Possibly a bank another opener is making right now: wait for it, then look again.
+            setupLock = try FolderLock(folder: url.deletingLastPathComponent())
+            found = try Self.probe(url, busyTimeoutSeconds: busy)
+        }
+        let needsSetup: Bool = switch found {
+        case .absent, .empty: canCreate
+        case .bank(let version): version < knownVersion && !configuration.readOnly
+        }
+        if needsSetup && setupLock == nil {
+            setupLock = try FolderLock(folder: url.deletingLastPathComponent())
+            found = try Self.probe(url, busyTimeoutSeconds: busy)
+        }
         switch found {
         case .absent:
             guard canCreate else { throw BankError.notFound(url.path) }
