@@ -102,7 +102,7 @@ def browser(width=1280, height=800):
     return d
 
 
-def until(d, cond, what, seconds=30):
+def until(d, cond, what, seconds=120):
     return WebDriverWait(d, seconds, poll_frequency=0.05).until(lambda _: cond(), message=what)
 
 
@@ -267,7 +267,7 @@ def main():
         assert s.request("GET", f"/v1/instances/{victim}")[0] == 200
         d.find_element(By.CSS_SELECTOR, f".cell[data-id='{victim}'] .pick").click()
         d.find_element(By.ID, "bulk-delete").click()
-        until(d, lambda: s.request("GET", f"/v1/instances/{victim}")[0] == 404, "delete commits", 20)
+        until(d, lambda: s.request("GET", f"/v1/instances/{victim}")[0] == 404, "delete commits", 120)
         assert len(all_instances(s)) == total - 1
         result["bulk"] = "ok"
 
@@ -297,10 +297,10 @@ def main():
         jid = card.get_attribute("data-job-id")
         shot = False
         try:
-            until(d, lambda: card.get_attribute("data-state") == "running" and any(int(x.get_attribute("data-done")) > 0 for x in card.find_elements(By.CSS_SELECTOR, ".stage")), "running with progress", 60)
+            until(d, lambda: card.get_attribute("data-state") == "running" and any(int(x.get_attribute("data-done")) > 0 for x in card.find_elements(By.CSS_SELECTOR, ".stage")), "running with progress", 300)
             d.save_screenshot(os.path.join(SHOTS, "job.png")); shot = True
         finally:
-            until(d, lambda: card.get_attribute("data-finished") == "true", "job finished", 120)
+            until(d, lambda: card.get_attribute("data-finished") == "true", "job finished", 600)
             if not shot:
                 d.save_screenshot(os.path.join(SHOTS, "job.png"))
         _, api_job = s.request("GET", f"/v1/jobs/{jid}")
@@ -312,7 +312,7 @@ def main():
             assert (row.get_attribute("data-done"), row.get_attribute("data-total"), row.get_attribute("data-state")) == (str(st["done"]), str(st["total"]), st["state"]), (st, row.text)
         card.find_element(By.CSS_SELECTOR, "button.retry").click()
         until(d, lambda: s.request("GET", f"/v1/jobs/{jid}")[1]["attempt"] == 2, "retry queued it again")
-        until(d, lambda: card.get_attribute("data-finished") == "true" and card.get_attribute("data-state") == "succeeded", "retried job finished", 120)
+        until(d, lambda: card.get_attribute("data-finished") == "true" and card.get_attribute("data-state") == "succeeded", "retried job finished", 600)
         result["job"] = {"progress_events": int(card.get_attribute("data-progress-events")), "screenshot_running": shot}
 
         # ---- Datasets: compose, follow, preview with annotations told apart, download.
@@ -323,7 +323,7 @@ def main():
         d.find_element(By.ID, "ds-submit").click()
         until(d, lambda: d.find_elements(By.CSS_SELECTOR, "#ds-list .ds-row"), "dataset row")
         ds_id = d.find_element(By.CSS_SELECTOR, "#ds-list .ds-row").get_attribute("data-dataset-id")
-        until(d, lambda: d.find_element(By.ID, "ds-preview").get_attribute("data-ready") not in (None, ""), "preview drawn", 120)
+        until(d, lambda: d.find_element(By.ID, "ds-preview").get_attribute("data-ready") not in (None, ""), "preview drawn", 600)
         _, ds = s.request("GET", f"/v1/datasets/{ds_id}")
         assert ds["state"] == "succeeded"
         files = {f["path"]: f["url"] for f in ds["files"]}
