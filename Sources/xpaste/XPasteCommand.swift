@@ -16,6 +16,7 @@ struct XPasteCommand: AsyncParsableCommand {
             DoctorCommand.self,
             ModelsCommand.self,
             BankCommand.self,
+            CrawlCommand.self,
             ExtractCommand.self,
             FilterCommand.self,
             CompositeCommand.self,
