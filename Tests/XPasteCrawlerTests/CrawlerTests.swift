@@ -51,6 +51,17 @@ import XPasteTestSupport
         #expect(server.requests("/private/").isEmpty)
     }
 
+    @Test func guardedCrawlReportsTheRefusalNotRobots() async throws {
+        let server = try LocalServer()
+        let fetcher = try HTTPFetcher(configuration: testConfiguration { $0.addressGuard = AddressGuard() })
+        defer { fetcher.close() }
+        await #expect { try await Crawler(fetcher: fetcher).crawl(ImageCandidate(url: server.url("/img/horse.png"), category: "horse")) } throws: {
+            ($0 as? CrawlError)?.code == "crawl.address_refused"
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(server.connections == 0)
+    }
+
     @Test func xRobotsTagNoAIIsHonoured() async throws {
         let server = try LocalServer()
         #expect(code(await crawl(server, "/noai")) == "crawl.x_robots_tag")

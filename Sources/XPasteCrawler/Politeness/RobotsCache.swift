@@ -32,6 +32,9 @@ public actor RobotsCache {
                     }
                     return (400...499).contains(r.status) ? .allowAll : .disallowAll
                 } catch {
+                    // The guard refused the host: no rules to honour, and the image fetch that
+                    // follows is refused by the guard too, under its own reason.
+                    if case .addressRefused = error { return .allowAll }
                     return .disallowAll
                 }
             }
