@@ -36,6 +36,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg"), .linkedLibrary("webp")]
         ),
         .target(name: "XPasteImage", dependencies: ["CCodecs"]),
+        // libcurl: headers and static-inline shims for its variadic setopt/getinfo.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "XPasteCrawler", dependencies: ["CCurl", "XPasteImage"]),
         .target(name: "XPasteLVIS", dependencies: ["XPasteImage"]),
         .target(
             name: "XPasteBank",
@@ -66,13 +69,13 @@ let package = Package(
         // both lives here.
         .target(
             name: "XPasteStages",
-            dependencies: ["XPasteInference", "XPasteBank", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["XPasteInference", "XPasteBank", "XPasteCrawler", .product(name: "Logging", package: "swift-log")]
         ),
         // Jobs: pipeline specs (YAML), the job state machine, the job store and the runner (a Service).
         .target(
             name: "XPastePipeline",
             dependencies: [
-                "XPasteStages", "XPasteCompositor", "XPasteBank", "XPasteInference", "XPasteLVIS",
+                "XPasteStages", "XPasteCompositor", "XPasteBank", "XPasteInference", "XPasteLVIS", "XPasteCrawler",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,6 +122,15 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "XPasteCompositorTests", dependencies: ["XPasteCompositor", "XPasteTestSupport"], exclude: ["Reference"]),
+        .testTarget(
+            name: "XPasteCrawlerTests",
+            dependencies: [
+                "XPasteCrawler", "XPasteStages", "XPastePipeline", "XPasteBank", "XPasteInference", "XPasteTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Reference"]
+        ),
         .testTarget(
             name: "XPasteStagesTests",
             dependencies: ["XPasteStages", "XPasteTestSupport"]

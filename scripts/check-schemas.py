@@ -210,7 +210,8 @@ def check_pipelines() -> None:
         "optional keys null": add_stage({"stage": "composite", "with": {"backgrounds": None, "images": None, "max_image_side": None}}),
         "every composite enum": add_stage({"stage": "composite", "with": {
             "sampling": "rare_first", "resize_filter": "lanczos", "blending": "gaussian", "format": "coco", "segmentation": "rle"}}),
-        "crawl with extra keys": add_stage({"stage": "crawl", "with": {"count": 5, "engine": "any"}}),
+        "generate with extra keys": add_stage({"stage": "generate", "with": {"count": 5, "engine": "any"}}),
+        "crawl from a URL list": add_stage({"stage": "crawl", "with": {"source": "urls", "urls": "lists/dogs.csv", "count": 5, "resize": None}}),
         "disabled stage": add_stage({"stage": "generate", "enabled": False}),
     }
     accepted = 0

@@ -21,6 +21,7 @@ struct XPasteCommand: AsyncParsableCommand {
             DoctorCommand.self,
             ModelsCommand.self,
             BankCommand.self,
+            CrawlCommand.self,
             ExtractCommand.self,
             FilterCommand.self,
             CompositeCommand.self,

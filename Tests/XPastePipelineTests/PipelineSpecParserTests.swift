@@ -84,9 +84,13 @@ struct PipelineSpecParserTests {
     }
 
     @Test func unavailableStagesStillParse() throws {
-        // crawl/generate parameters are checked when those stages exist; the file loads.
+        // generate's parameters are checked when that stage exists; the file loads. crawl's are checked now.
         let spec = try PipelineSpecParser.parse(yaml: "name: p\nstages:\n  - stage: crawl\n    with: {count: 5}\n", origin: "p.yaml")
         #expect(spec.stages[0].stage == .crawl)
-        #expect(throws: PipelineError.self) { try StagePlan.make(.crawl, parameters: nil, path: "x") }
+        #expect(throws: PipelineError.self) { try StagePlan.make(.generate, parameters: nil, path: "x") }
+        #expect(try StagePlan.make(.crawl, parameters: .object(["count": .int(5)]), path: "x") == .crawl({ var p = CrawlParameters(); p.count = 5; return p }()))
+        #expect(throws: PipelineError.invalidRequest(field: "x.count", message: "must be in 1…1000000")) {
+            try StagePlan.make(.crawl, parameters: .object(["count": .int(0)]), path: "x")
+        }
     }
 }

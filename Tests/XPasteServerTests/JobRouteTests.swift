@@ -101,7 +101,7 @@ struct JobRouteTests {
             (status, code, _) = try await post(#"{"categories": ["x"], "pipeline": "upload", "pad": "\#(String(repeating: "a", count: 5000))"}"#)
             #expect(status == .contentTooLarge && code == "request.too_large")
             (status, code, body) = try await post(#"{"categories": ["dog"], "pipeline": "xpaste"}"#)
-            #expect(status == .unprocessableContent && code == "pipeline.stage_unavailable" && body["stage"] as? String == "crawl")
+            #expect(status == .unprocessableContent && code == "pipeline.stage_unavailable" && body["stage"] as? String == "generate")
             (status, code, body) = try await post(#"{"categories": ["dog"], "pipeline": "upload", "overrides": {"filter": {"enabled": true}}}"#)
             #expect(code == "pipeline.missing_models")
             let missing = try #require(body["missing_models"] as? [[String: Any]])

@@ -112,6 +112,9 @@ public struct JobPlanner: Sendable {
             if let b = p.backgrounds { _ = try paths.resolve(b, field: "\(field).backgrounds") }
             if let a = p.annotations { _ = try paths.resolve(a, field: "\(field).annotations") }
             if let s = p.sizePrior { _ = try paths.resolve(s, field: "\(field).size_prior") }
+        case .crawl(let p):
+            if let u = p.urls { _ = try paths.resolve(u, field: "\(field).urls") }
+            if let f = p.folder { _ = try paths.resolve(f, field: "\(field).folder") }
         case .extract, .filter:
             break
         }

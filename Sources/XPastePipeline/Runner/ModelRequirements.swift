@@ -25,7 +25,7 @@ public enum ModelRequirements {
                 if let clip = p.effectiveCLIP { out.append(Requirement(name: clip, family: ModelManifest.Family.clip.rawValue, stage: id)) }
             case .filter(let p):
                 out.append(Requirement(name: p.clip, family: ModelManifest.Family.clip.rawValue, stage: id))
-            case .ingest, .composite:
+            case .ingest, .crawl, .composite:
                 break
             }
         }

@@ -4,6 +4,8 @@ import XPasteStages
 public enum StagePlan: Sendable, Hashable {
     /// Record a server-side folder's images as sources.
     case ingest(IngestParameters)
+    /// Crawl web images of each category.
+    case crawl(CrawlParameters)
     /// Cut objects out of pending sources.
     case extract(ExtractParameters)
     /// Keep the cutouts CLIP agrees with.
@@ -15,6 +17,7 @@ public enum StagePlan: Sendable, Hashable {
     public var kind: StageKind {
         switch self {
         case .ingest: .ingest
+        case .crawl: .crawl
         case .extract: .extract
         case .filter: .filter
         case .composite: .composite
@@ -25,6 +28,7 @@ public enum StagePlan: Sendable, Hashable {
     public var parameters: PipelineValue {
         switch self {
         case .ingest(let p): p.value
+        case .crawl(let p): p.value
         case .extract(let p): p.value
         case .filter(let p): p.value
         case .composite(let p): p.value
@@ -38,9 +42,7 @@ public enum StagePlan: Sendable, Hashable {
         case .extract: return .extract(try ExtractParameters.decode(parameters, at: path))
         case .filter: return .filter(try FilterParameters.decode(parameters, at: path))
         case .composite: return .composite(try CompositeStageParameters.decode(parameters, at: path))
-        case .crawl:
-            throw .stageUnavailable(
-                stage: "crawl", message: "the web crawler is not part of this build yet; use the upload pipeline, or POST /v1/sources")
+        case .crawl: return .crawl(try CrawlParameters.decode(parameters, at: path))
         case .models:
             throw .invalidRequest(field: path, message: "the models stage is added by the service for pull_missing, not named in pipelines")
         case .generate:
