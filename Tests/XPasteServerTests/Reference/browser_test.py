@@ -14,82 +14,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support.ui import WebDriverWait
+from selenium.common.exceptions import StaleElementReferenceException
 
 BIN, IMAGES, CLIP, SHOTS = sys.argv[1:5]
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
 
-
-class Server:
-    """`xpaste serve` on a free port over a fresh data folder (as service_e2e.py starts it)."""
-
-    def __init__(self, root):
-        self.root = root
-
-    def start(self):
-        self.log = open(os.path.join(self.root, "server.log"), "ab")
-        self.proc = subprocess.Popen(
-            [BIN, "serve", "--port", "0", "--data", "data", "--models", "models",
-             "--pipelines", os.path.join(REPO, "pipelines"), "--web", os.path.join(REPO, "web"),
-             "--openapi", os.path.join(REPO, "schemas/openapi.yaml"), "--log-level", "notice"],
-            cwd=self.root, stdout=subprocess.PIPE, stderr=self.log,
-            env=dict(os.environ, XPASTE_PYTHON=os.environ.get("XPASTE_PYTHON", sys.executable)))
-        line = self.proc.stdout.readline().decode()
-        m = re.search(r"listening on (http://[^ \n]+)", line)
-        assert m, f"no banner: {line!r}"
-        self.url = m.group(1)
-        with open(os.path.join(self.root, "data/token")) as f:
-            self.token = f.read().strip()
-        return self
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=30)
-
-    def request(self, method, path, body=None, raw=False):
-        h = {"Authorization": f"Bearer {self.token}"}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            h["Content-Type"] = "application/json"
-        req = urllib.request.Request(self.url + path, data=data, method=method, headers=h)
-        try:
-            with urllib.request.urlopen(req, timeout=60) as r:
-                payload = r.read()
-                return r.status, payload if raw else json.loads(payload or b"null")
-        except urllib.error.HTTPError as e:
-            payload = e.read()
-            return e.code, json.loads(payload) if payload else None
-
-    def upload(self, category, files, kind=None):
-        args = ["curl", "-sSf", "-H", f"Authorization: Bearer {self.token}"]
-        if category:
-            args += ["-F", f"category={category}"]
-        if kind:
-            args += ["-F", f"kind={kind}"]
-        for f in files:
-            args += ["-F", f"file=@{f}"]
-        return json.loads(subprocess.run(args + [self.url + "/v1/sources"], check=True, capture_output=True).stdout)
-
-    def wait(self, job, seconds=300):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            _, j = self.request("GET", f"/v1/jobs/{job}")
-            if j["state"] in ("succeeded", "failed", "cancelled"):
-                return j
-            time.sleep(0.1)
-        raise AssertionError(f"job {job} did not finish")
-
-
-def variants(folder, count, salt=0):
-    """`count` distinct photos (crops and sizes of the shared ones), so the bank keeps each."""
-    from PIL import Image
-    os.makedirs(folder, exist_ok=True)
-    names = ["horse.png", "chelsea.png", "coffee.png", "astronaut.png", "motorcycle_left.png", "rocket.jpg"]
-    for i in range(count):
-        im = Image.open(os.path.join(IMAGES, names[i % len(names)])).convert("RGB")
-        w, h = im.size
-        k = i // len(names) + 7 * salt
-        im.crop((k * 3, k * 2, w - k * 2, h - k * 3)).resize((max(64, (w - 5 * k) // 2), max(64, (h - 5 * k) // 2))).save(os.path.join(folder, f"v{i:03d}.png"))
+import xpaste_harness
+from xpaste_harness import Server, variants
+xpaste_harness.configure(BIN, IMAGES)
 
 
 def browser(width=1280, height=800):
@@ -103,7 +35,9 @@ def browser(width=1280, height=800):
 
 
 def until(d, cond, what, seconds=120):
-    return WebDriverWait(d, seconds, poll_frequency=0.05).until(lambda _: cond(), message=what)
+    # Live views re-render their rows: an element read mid-render is simply read again next poll.
+    return WebDriverWait(d, seconds, poll_frequency=0.05, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda _: cond(), message=what)
 
 
 def seed(s, root):
