@@ -5,6 +5,12 @@ import Testing
 @Suite struct AddressGuardTests {
     let guardOn = AddressGuard()
 
+    @Test func everyDefaultRefusalParses() {
+        // `refused` drops nothing: a literal that did not parse would silently open its range.
+        #expect(AddressGuard.refused.count == AddressGuard.refusedCIDRs.count)
+        #expect(AddressGuard.refused.map(\.description) == AddressGuard.refusedCIDRs)
+    }
+
     @Test(arguments: [
         "127.0.0.1", "127.1.2.3", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1",
         "0.0.0.0", "224.0.0.1", "239.255.255.250", "240.0.0.1", "255.255.255.255", "192.0.2.10", "198.18.0.1",

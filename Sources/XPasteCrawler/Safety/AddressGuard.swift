@@ -19,15 +19,19 @@ public struct AddressGuard: Sendable, Hashable {
         self.enabled = enabled
     }
 
-    /// The ranges refused by default (IANA special-purpose registries, non-global entries).
-    public static let refused: [AddressRange] = [
+    /// The ranges refused by default (IANA special-purpose registries, non-global entries), as
+    /// written. A test checks that every one parses (`refused` has them all).
+    public static let refusedCIDRs: [String] = [
         // IPv4 (as mapped IPv6)
         "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
         "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
         "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
         // IPv6
         "::/128", "::1/128", "100::/64", "2001::/23", "2001:db8::/32", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
-    ].map { try! AddressRange(cidr: $0) }
+    ]
+
+    /// The ranges refused by default, parsed from `refusedCIDRs` (literals, not input).
+    public static let refused: [AddressRange] = refusedCIDRs.compactMap { try? AddressRange(cidr: $0) }
 
     /// Whether connecting to the 16-byte address (IPv4 mapped) is allowed; the refusal's reason
     /// otherwise.
