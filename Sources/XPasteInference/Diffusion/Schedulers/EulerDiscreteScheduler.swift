@@ -1,0 +1,25 @@
+/// Euler's method on the probability-flow ODE (diffusers' `EulerDiscreteScheduler`, k-diffusion's
+/// `sample_euler`, no churn); with "trailing" spacing it is sd-turbo's 1-to-4-step scheduler.
+public struct EulerDiscreteScheduler: NoiseScheduler {
+    let grid: SigmaSchedule
+    let prediction: PredictionType
+
+    /// A scheduler for `steps` inference steps.
+    public init(config: SchedulerConfiguration, steps: Int) throws(InferenceError) {
+        grid = try SigmaSchedule(config: config, steps: steps)
+        prediction = config.predictionType ?? .epsilon
+    }
+
+    public var timesteps: [Double] { grid.timesteps }
+    public var initNoiseSigma: Float { Float(grid.initNoiseSigma) }
+
+    public func scaleModelInput(_ sample: [Float], stepIndex: Int) -> [Float] { grid.scale(sample, stepIndex) }
+
+    public mutating func step(modelOutput: [Float], stepIndex i: Int, sample: [Float], noise: () -> [Float]) -> [Float] {
+        let x0 = grid.predictedOriginal(sample, modelOutput, i, prediction)
+        let sigma = grid.sigmas[i]
+        // x + (x − x₀)/σ · (σₙₑₓₜ − σ)
+        let factor = Float((grid.sigmas[i + 1] - sigma) / sigma)
+        return zip(sample, x0).map { x, d in x + (x - d) * factor }
+    }
+}
