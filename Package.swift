@@ -137,7 +137,7 @@ let package = Package(
         ),
         .testTarget(
             name: "XPastePipelineTests",
-            dependencies: ["XPastePipeline", "XPasteTestSupport"]
+            dependencies: ["XPastePipeline", "XPasteStages", "XPasteTestSupport"]
         ),
         .testTarget(
             name: "XPasteServerTests",

