@@ -119,7 +119,6 @@ public final class StableDiffusionPipeline: Sendable {
         // Bound once: ONNX Runtime copies it to the provider's device here, not per step.
         try binding.bindInput("encoder_hidden_states", embeddings)
         try binding.bindOutput(model.unetOutput)
-        let sampleInfo = model.unet.input(named: "sample")!
         let timestepInfo = model.unet.input(named: "timestep")!
         let modelBatch = guided ? 2 * n : n
         let sampleShape = [modelBatch] + latentShape.dropFirst()
@@ -127,23 +126,41 @@ public final class StableDiffusionPipeline: Sendable {
         let loopStart = DispatchTime.now().uptimeNanoseconds
         timings.loopOverhead = Self.seconds(since: clock)
 
+        // Buffers reused across steps: the loop's host work is a few passes over the latents.
+        var input = [Float](repeating: 0, count: modelBatch * perImage)
+        var prediction: [Float] = []
+        var noise = [Float](repeating: 0, count: n * perImage)
         for (i, t) in scheduler.timesteps.enumerated() {
-            let input = scheduler.scaleModelInput(guided ? latents + latents : latents, stepIndex: i)
-            let sample = sampleInfo.elementType == .float16
-                ? try Tensor(float16From: input, shape: sampleShape) : try Tensor(floats: input, shape: sampleShape)
-            try binding.bindInput("sample", sample)
+            // The scaled latents, twice when guided (unconditional rows first, as the embeddings).
+            let scale = scheduler.modelInputScale(stepIndex: i)
+            input.withUnsafeMutableBufferPointer { out in
+                latents.withUnsafeBufferPointer { l in
+                    for copy in 0..<(guided ? 2 : 1) {
+                        let base = copy * l.count
+                        for k in 0..<l.count { out[base + k] = l[k] * scale }
+                    }
+                }
+            }
+            try input.withUnsafeBufferPointer { (values) throws(InferenceError) in
+                try binding.bindInput("sample", floats: values, shape: sampleShape)
+            }
             try binding.bindInput("timestep", Self.timestep(t, info: timestepInfo, batch: modelBatch))
             let before = DispatchTime.now().uptimeNanoseconds
-            let outputs = try binding.run()
+            let shape = try binding.run(readingFloats: model.unetOutput, into: &prediction)
             unetTime += DispatchTime.now().uptimeNanoseconds - before
-            guard let prediction = try outputs[model.unetOutput]?.floats(), prediction.count == modelBatch * perImage else {
-                throw .runtimeFailure(operation: "unet", ortCode: 1, message: "the UNet's output does not match the latents' shape \(sampleShape)")
+            guard prediction.count == modelBatch * perImage else {
+                throw .runtimeFailure(operation: "unet", ortCode: 1, message: "the UNet's output \(shape) does not match the latents' shape \(sampleShape)")
             }
-            var noise = prediction
             if guided {
-                let half = n * perImage
                 let g = Float(request.guidance)
-                noise = (0..<half).map { k in prediction[k] + g * (prediction[half + k] - prediction[k]) }
+                noise.withUnsafeMutableBufferPointer { out in
+                    prediction.withUnsafeBufferPointer { p in
+                        let half = out.count
+                        for k in 0..<half { out[k] = p[k] + g * (p[half + k] - p[k]) }
+                    }
+                }
+            } else {
+                swap(&noise, &prediction)
             }
             latents = scheduler.step(modelOutput: noise, stepIndex: i, sample: latents) {
                 var fresh: [Float] = []

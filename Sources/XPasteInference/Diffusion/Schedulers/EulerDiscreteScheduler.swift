@@ -13,7 +13,7 @@ public struct EulerDiscreteScheduler: NoiseScheduler {
     public var timesteps: [Double] { grid.timesteps }
     public var initNoiseSigma: Float { Float(grid.initNoiseSigma) }
 
-    public func scaleModelInput(_ sample: [Float], stepIndex: Int) -> [Float] { grid.scale(sample, stepIndex) }
+    public func modelInputScale(stepIndex: Int) -> Float { grid.inputScale(stepIndex) }
 
     public mutating func step(modelOutput: [Float], stepIndex i: Int, sample: [Float], noise: () -> [Float]) -> [Float] {
         let x0 = grid.predictedOriginal(sample, modelOutput, i, prediction)

@@ -10,9 +10,9 @@ public protocol NoiseScheduler: Sendable {
     var timesteps: [Double] { get }
     /// The standard deviation of the initial noise: initial latents are unit Gaussian × this.
     var initNoiseSigma: Float { get }
-    /// Scales the denoiser's input at step `stepIndex` (identity except for the sigma-based
-    /// schedulers, which divide by √(σ² + 1)).
-    func scaleModelInput(_ sample: [Float], stepIndex: Int) -> [Float]
+    /// The factor the denoiser's input is scaled by at step `stepIndex` (1 except for the
+    /// sigma-based schedulers, which divide by √(σ² + 1)).
+    func modelInputScale(stepIndex: Int) -> Float
     /// One denoising step: the previous (less noisy) sample from the denoiser's output at step
     /// `stepIndex`. `noise` is called for fresh unit Gaussian noise by the ancestral scheduler.
     mutating func step(modelOutput: [Float], stepIndex: Int, sample: [Float], noise: () -> [Float]) -> [Float]
@@ -20,5 +20,12 @@ public protocol NoiseScheduler: Sendable {
 
 extension NoiseScheduler {
     /// The default: the denoiser sees the sample as it is.
-    public func scaleModelInput(_ sample: [Float], stepIndex: Int) -> [Float] { sample }
+    public func modelInputScale(stepIndex: Int) -> Float { 1 }
+
+    /// The denoiser's input at step `stepIndex`: `sample` × `modelInputScale` (diffusers'
+    /// `scale_model_input`).
+    public func scaleModelInput(_ sample: [Float], stepIndex: Int) -> [Float] {
+        let factor = modelInputScale(stepIndex: stepIndex)
+        return factor == 1 ? sample : sample.map { $0 * factor }
+    }
 }

@@ -30,11 +30,8 @@ struct SigmaSchedule: Sendable, Hashable {
         self.initNoiseSigma = spacing == .leading ? (maxSigma * maxSigma + 1).squareRoot() : maxSigma
     }
 
-    /// x / √(σ² + 1): the denoiser's input at step `i`.
-    func scale(_ sample: [Float], _ i: Int) -> [Float] {
-        let factor = Float(1 / (sigmas[i] * sigmas[i] + 1).squareRoot())
-        return sample.map { $0 * factor }
-    }
+    /// 1 / √(σ² + 1): the factor of the denoiser's input at step `i`.
+    func inputScale(_ i: Int) -> Float { Float(1 / (sigmas[i] * sigmas[i] + 1).squareRoot()) }
 
     /// The denoised estimate x₀ at step `i`.
     func predictedOriginal(_ sample: [Float], _ modelOutput: [Float], _ i: Int, _ prediction: PredictionType) -> [Float] {
