@@ -162,7 +162,7 @@ public final class StableDiffusionPipeline: Sendable {
             } else {
                 swap(&noise, &prediction)
             }
-            latents = scheduler.step(modelOutput: noise, stepIndex: i, sample: latents) {
+            scheduler.step(modelOutput: noise, stepIndex: i, sample: &latents) {
                 var fresh: [Float] = []
                 fresh.reserveCapacity(n * perImage)
                 for j in 0..<n { fresh += streams[j].gaussians(perImage) }

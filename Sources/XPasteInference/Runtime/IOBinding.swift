@@ -48,7 +48,15 @@ public final class IOBinding {
         guard let info = session.input(named: name) else {
             throw .invalidInput("the model has no input \(name)")
         }
-        let value = try ValueHandle(floats: values, shape: shape, elementType: info.elementType, environment: session.environment)
+        let value: ValueHandle
+        if let kept = boundInputs[name], kept.shape == shape, kept.elementType == info.elementType {
+            // Same shape as last time: write into the value already bound instead of allocating.
+            try kept.write(floats: values)
+            value = kept
+        } else {
+            value = try ValueHandle(floats: values, shape: shape, elementType: info.elementType, environment: session.environment)
+        }
+        // Bound again even when reused: providers on other devices copy the input at bind time.
         try session.environment.runtime.check(
             xo_BindInput(session.environment.runtime.api, handle, name, value.handle), "BindInput(\(name))")
         boundInputs[name] = value

@@ -5,6 +5,9 @@ import Foundation
 final class ValueHandle {
     let environment: InferenceEnvironment
     let handle: OpaquePointer
+    /// Shape and element type when this side created the value (nil for adopted values).
+    private(set) var shape: [Int]?
+    private(set) var elementType: TensorElementType?
 
     /// Takes ownership of a value ONNX Runtime returned.
     init(adopting handle: OpaquePointer, environment: InferenceEnvironment) {
@@ -51,9 +54,20 @@ final class ValueHandle {
             xo_CreateTensorAsOrtValue(runtime.api, allocator, dims, dims.count, elementType.rawValue, &value), "CreateTensorAsOrtValue")
         guard let value else { throw .runtimeFailure(operation: "CreateTensorAsOrtValue", ortCode: 1, message: "no value returned") }
         self.init(adopting: value, environment: environment)
+        self.shape = shape
+        self.elementType = elementType
+        try write(floats: values)
+    }
+
+    /// Overwrites a float or float16 value this side created with `values` (as many as it holds).
+    func write(floats values: UnsafeBufferPointer<Float>) throws(InferenceError) {
+        guard let shape, let elementType, shape.reduce(1, *) == values.count else {
+            throw .invalidInput("cannot write \(values.count) floats into this value")
+        }
         guard !values.isEmpty else { return }
+        let runtime = environment.runtime
         var data: UnsafeMutableRawPointer?
-        try runtime.check(xo_GetTensorMutableData(runtime.api, value, &data), "GetTensorMutableData")
+        try runtime.check(xo_GetTensorMutableData(runtime.api, handle, &data), "GetTensorMutableData")
         guard let data else { throw .runtimeFailure(operation: "GetTensorMutableData", ortCode: 1, message: "no data") }
         if elementType == .float {
             data.copyMemory(from: values.baseAddress!, byteCount: values.count * 4)

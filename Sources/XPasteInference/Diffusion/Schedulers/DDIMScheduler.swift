@@ -32,7 +32,7 @@ public struct DDIMScheduler: NoiseScheduler {
         clipRange = (config.clipSample ?? true) ? (config.clipSampleRange ?? 1) : nil
     }
 
-    public mutating func step(modelOutput: [Float], stepIndex i: Int, sample: [Float], noise: () -> [Float]) -> [Float] {
+    public mutating func step(modelOutput: [Float], stepIndex i: Int, sample: inout [Float], noise: () -> [Float]) {
         let t = Int(timesteps[i])
         let previous = t - stride
         let alphaT = alphasCumprod[t]
@@ -61,6 +61,6 @@ public struct DDIMScheduler: NoiseScheduler {
             x0 = x0.map { min(max($0, -r), r) }
         }
         let c0 = Float(alphaPrev.squareRoot()), c1 = Float((1 - alphaPrev).squareRoot())
-        return (0..<sample.count).map { k in c0 * x0[k] + c1 * eps[k] }
+        for k in 0..<sample.count { sample[k] = c0 * x0[k] + c1 * eps[k] }
     }
 }

@@ -68,23 +68,24 @@ public struct DPMSolverMultistepScheduler: NoiseScheduler {
         return (alpha, sigma * alpha)
     }
 
-    public mutating func step(modelOutput: [Float], stepIndex i: Int, sample: [Float], noise: () -> [Float]) -> [Float] {
+    public mutating func step(modelOutput: [Float], stepIndex i: Int, sample: inout [Float], noise: () -> [Float]) {
         let count = timesteps.count
         let finalFirstOrder = i == count - 1
             && (eulerAtFinal || (lowerOrderFinal && count < 15) || finalSigmaZero)
 
-        // The data prediction x₀ from the model output.
+        // The data prediction x₀ from the model output, written into the oldest kept buffer.
         let (alpha0, sigma0) = Self.alphaSigma(sigmas[i])
-        let x0: [Float]
-        switch prediction {
-        case .epsilon:
-            let a = Float(1 / alpha0), b = Float(sigma0 / alpha0)
-            x0 = zip(sample, modelOutput).map { s, e in s * a - e * b }
-        case .vPrediction:
-            let a = Float(alpha0), b = Float(sigma0)
-            x0 = zip(sample, modelOutput).map { s, v in a * s - b * v }
+        var x0 = modelOutputs.removeFirst() ?? []
+        if x0.count != sample.count { x0 = [Float](repeating: 0, count: sample.count) }
+        let (pa, pb): (Float, Float) = prediction == .epsilon
+            ? (Float(1 / alpha0), Float(sigma0 / alpha0)) : (Float(alpha0), Float(sigma0))
+        x0.withUnsafeMutableBufferPointer { d in
+            sample.withUnsafeBufferPointer { s in
+                modelOutput.withUnsafeBufferPointer { e in
+                    for k in 0..<d.count { d[k] = s[k] * pa - e[k] * pb }
+                }
+            }
         }
-        modelOutputs.removeFirst()
         modelOutputs.append(x0)
 
         let (alphaT, sigmaT) = Self.alphaSigma(sigmas[i + 1])
@@ -94,24 +95,27 @@ public struct DPMSolverMultistepScheduler: NoiseScheduler {
         let expm = exp(-h) - 1
         // σₜ/σₛ with σₜ = 0 at the end is 0, and exp(−h) − 1 is −1: the result is x₀.
         let ratio = sigmas[i + 1] == 0 ? 0 : sigmaT / sigma0
-        let result: [Float]
+        let a = Float(ratio), b = Float(alphaT * expm)
         if order == 1 || lowerOrderCount < 1 || finalFirstOrder {
-            let a = Float(ratio), b = Float(alphaT * expm)
-            result = zip(sample, x0).map { s, d in a * s - b * d }
+            sample.withUnsafeMutableBufferPointer { s in
+                x0.withUnsafeBufferPointer { d in
+                    for k in 0..<s.count { s[k] = a * s[k] - b * d[k] }
+                }
+            }
         } else {
             let m1 = modelOutputs[order - 2]!
             let (alpha1, sigma1) = Self.alphaSigma(sigmas[i - 1])
             let lambdaS1 = log(alpha1) - log(sigma1)
             let r0 = (lambdaS0 - lambdaS1) / h
-            let a = Float(ratio), b = Float(alphaT * expm), c = Float(0.5 * alphaT * expm / r0)
-            var out = [Float](repeating: 0, count: sample.count)
-            for k in 0..<out.count {
-                let d1 = x0[k] - m1[k]
-                out[k] = a * sample[k] - b * x0[k] - c * d1
+            let c = Float(0.5 * alphaT * expm / r0)
+            sample.withUnsafeMutableBufferPointer { s in
+                x0.withUnsafeBufferPointer { d in
+                    m1.withUnsafeBufferPointer { m in
+                        for k in 0..<s.count { s[k] = a * s[k] - b * d[k] - c * (d[k] - m[k]) }
+                    }
+                }
             }
-            result = out
         }
         if lowerOrderCount < order { lowerOrderCount += 1 }
-        return result
     }
 }

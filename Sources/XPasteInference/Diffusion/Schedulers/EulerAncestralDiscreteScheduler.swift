@@ -15,18 +15,15 @@ public struct EulerAncestralDiscreteScheduler: NoiseScheduler {
 
     public func modelInputScale(stepIndex: Int) -> Float { grid.inputScale(stepIndex) }
 
-    public mutating func step(modelOutput: [Float], stepIndex i: Int, sample: [Float], noise: () -> [Float]) -> [Float] {
-        let x0 = grid.predictedOriginal(sample, modelOutput, i, prediction)
+    public mutating func step(modelOutput: [Float], stepIndex i: Int, sample: inout [Float], noise: () -> [Float]) {
         let from = grid.sigmas[i], to = grid.sigmas[i + 1]
         let up = (to * to * (from * from - to * to) / (from * from)).squareRoot()
         let down = (to * to - up * up).squareRoot()
-        let factor = Float((down - from) / from)
-        var out = zip(sample, x0).map { x, d in x + (x - d) * factor }
+        grid.eulerStep(&sample, modelOutput, i, to: down, prediction)
         // Drawn on every step, the last included (where σ_up is 0), as diffusers draws it, so a
         // run consumes its noise stream the same way.
         let fresh = noise()
         let scale = Float(up)
-        for k in 0..<out.count { out[k] += fresh[k] * scale }
-        return out
+        for k in 0..<sample.count { sample[k] += fresh[k] * scale }
     }
 }

@@ -15,11 +15,7 @@ public struct EulerDiscreteScheduler: NoiseScheduler {
 
     public func modelInputScale(stepIndex: Int) -> Float { grid.inputScale(stepIndex) }
 
-    public mutating func step(modelOutput: [Float], stepIndex i: Int, sample: [Float], noise: () -> [Float]) -> [Float] {
-        let x0 = grid.predictedOriginal(sample, modelOutput, i, prediction)
-        let sigma = grid.sigmas[i]
-        // x + (x − x₀)/σ · (σₙₑₓₜ − σ)
-        let factor = Float((grid.sigmas[i + 1] - sigma) / sigma)
-        return zip(sample, x0).map { x, d in x + (x - d) * factor }
+    public mutating func step(modelOutput: [Float], stepIndex i: Int, sample: inout [Float], noise: () -> [Float]) {
+        grid.eulerStep(&sample, modelOutput, i, to: grid.sigmas[i + 1], prediction)
     }
 }

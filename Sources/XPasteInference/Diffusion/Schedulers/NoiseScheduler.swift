@@ -13,14 +13,22 @@ public protocol NoiseScheduler: Sendable {
     /// The factor the denoiser's input is scaled by at step `stepIndex` (1 except for the
     /// sigma-based schedulers, which divide by √(σ² + 1)).
     func modelInputScale(stepIndex: Int) -> Float
-    /// One denoising step: the previous (less noisy) sample from the denoiser's output at step
-    /// `stepIndex`. `noise` is called for fresh unit Gaussian noise by the ancestral scheduler.
-    mutating func step(modelOutput: [Float], stepIndex: Int, sample: [Float], noise: () -> [Float]) -> [Float]
+    /// One denoising step, in place: `sample` becomes the previous (less noisy) sample, from the
+    /// denoiser's output at step `stepIndex`. `noise` is called for fresh unit Gaussian noise by
+    /// the ancestral scheduler. In place because the loop runs it every step on every latent.
+    mutating func step(modelOutput: [Float], stepIndex: Int, sample: inout [Float], noise: () -> [Float])
 }
 
 extension NoiseScheduler {
     /// The default: the denoiser sees the sample as it is.
     public func modelInputScale(stepIndex: Int) -> Float { 1 }
+
+    /// One denoising step returning the previous sample (diffusers' `step(...).prev_sample`).
+    public mutating func step(modelOutput: [Float], stepIndex: Int, sample: [Float], noise: () -> [Float]) -> [Float] {
+        var result = sample
+        step(modelOutput: modelOutput, stepIndex: stepIndex, sample: &result, noise: noise)
+        return result
+    }
 
     /// The denoiser's input at step `stepIndex`: `sample` × `modelInputScale` (diffusers'
     /// `scale_model_input`).

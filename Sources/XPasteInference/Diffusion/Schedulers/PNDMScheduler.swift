@@ -41,7 +41,7 @@ public struct PNDMScheduler: NoiseScheduler {
         prediction = config.predictionType ?? .epsilon
     }
 
-    public mutating func step(modelOutput: [Float], stepIndex i: Int, sample: [Float], noise: () -> [Float]) -> [Float] {
+    public mutating func step(modelOutput: [Float], stepIndex i: Int, sample: inout [Float], noise: () -> [Float]) {
         var t = Int(timesteps[i])
         var previous = t - stride
         if counter != 1 {
@@ -71,7 +71,7 @@ public struct PNDMScheduler: NoiseScheduler {
             }
         }
         counter += 1
-        return previousSample(input, t, previous, combined)
+        sample = previousSample(input, t, previous, combined)
     }
 
     /// Formula (9) of the PNDM paper: x_{t−δ} from x_t and the combined ε.

@@ -33,16 +33,25 @@ struct SigmaSchedule: Sendable, Hashable {
     /// 1 / √(σ² + 1): the factor of the denoiser's input at step `i`.
     func inputScale(_ i: Int) -> Float { Float(1 / (sigmas[i] * sigmas[i] + 1).squareRoot()) }
 
-    /// The denoised estimate x₀ at step `i`.
-    func predictedOriginal(_ sample: [Float], _ modelOutput: [Float], _ i: Int, _ prediction: PredictionType) -> [Float] {
+    /// Euler's update towards σ `to` in place: x + (x − x₀)/σ · (to − σ), x₀ the denoised estimate
+    /// at step `i` (x − σ·ε for ε-prediction, v·(−σ/√(σ²+1)) + x/(σ²+1) for v-prediction).
+    func eulerStep(_ sample: inout [Float], _ modelOutput: [Float], _ i: Int, to: Double, _ prediction: PredictionType) {
         let sigma = sigmas[i]
-        switch prediction {
-        case .epsilon:
-            let s = Float(sigma)
-            return zip(sample, modelOutput).map { x, e in x - s * e }
-        case .vPrediction:
-            let a = Float(-sigma / (sigma * sigma + 1).squareRoot()), b = Float(1 / (sigma * sigma + 1))
-            return zip(sample, modelOutput).map { x, v in v * a + x * b }
+        let factor = Float((to - sigma) / sigma)
+        let (a, b): (Float, Float) = prediction == .epsilon
+            ? (0, Float(sigma)) : (Float(-sigma / (sigma * sigma + 1).squareRoot()), Float(1 / (sigma * sigma + 1)))
+        sample.withUnsafeMutableBufferPointer { s in
+            modelOutput.withUnsafeBufferPointer { e in
+                if prediction == .epsilon {
+                    // x − x₀ = σ·ε
+                    for k in 0..<s.count { s[k] += b * e[k] * factor }
+                } else {
+                    for k in 0..<s.count {
+                        let x0 = e[k] * a + s[k] * b
+                        s[k] += (s[k] - x0) * factor
+                    }
+                }
+            }
         }
     }
 }
