@@ -147,7 +147,7 @@ public struct CrawlStage: Sendable {
         var next = 0
         var inFlight: [Int64: Int] = [:]
         var bankError: StageError?
-        await withTaskGroup(of: (Int64, Result<Crawler.Fetched, CrawlError>).self) { group in
+        await withTaskGroup(of: Attempt.self) { group in
             func launch() {
                 while next < queue.count, inFlight.values.reduce(0, +) < options.window {
                     let (category, candidate) = queue[next]
@@ -155,13 +155,12 @@ public struct CrawlStage: Sendable {
                     // Enough stored (or on the way) for this category: leave the rest.
                     if stored[category, default: 0] + inFlight[category, default: 0] >= options.count { done += 1; continue }
                     inFlight[category, default: 0] += 1
-                    group.addTask {
-                        do throws(CrawlError) { return (category, .success(try await crawler.crawl(candidate))) } catch { return (category, .failure(error)) }
-                    }
+                    group.addTask { await Attempt(category: category, crawler: crawler, candidate: candidate) }
                 }
             }
             launch()
-            while let (category, result) = await group.next() {
+            while let attempt = await group.next() {
+                let category = attempt.category, result = attempt.result
                 inFlight[category, default: 1] -= 1
                 done += 1
                 summary.attempted += 1
@@ -221,6 +220,23 @@ public struct CrawlStage: Sendable {
                 }
             }
             return (urls, counts)
+        }
+    }
+}
+
+/// One candidate's fetch, as a child task returns it. A named type rather than a tuple returned
+/// from a typed-throws `do`/`catch` inside the task closure: that form came back with a corrupted
+/// category id from optimised builds (seen with Swift 6.3.1, release only).
+private struct Attempt: Sendable {
+    let category: Int64
+    let result: Result<Crawler.Fetched, CrawlError>
+
+    init(category: Int64, crawler: Crawler, candidate: ImageCandidate) async {
+        self.category = category
+        do {
+            result = .success(try await crawler.crawl(candidate))
+        } catch {
+            result = .failure(error)
         }
     }
 }
