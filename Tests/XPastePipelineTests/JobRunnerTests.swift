@@ -46,6 +46,38 @@ struct JobRunnerTests {
         #expect(events.filter { $0.kind == "stage" }.count == 4)
     }
 
+    @Test func xpastePipelineGeneratesThenExtracts() async throws {
+        let f = try PipelineFixture()
+        // The tiny Stable Diffusion installed as a model called tiny-sd.
+        let tiny = SharedData.repositoryRoot.appendingPathComponent("Tests/XPasteInferenceTests/Resources/diffusion/tiny-sd")
+        try FileManager.default.createDirectory(at: f.models.root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: tiny, to: f.models.folder(of: "tiny-sd"))
+        try f.models.write(ModelManifest(name: "tiny-sd", family: .stableDiffusion, files: [
+            .init(path: "text_encoder/model.onnx"), .init(path: "unet/model.onnx"), .init(path: "vae_decoder/model.onnx"),
+        ]))
+        let json = #"{"categories": ["cat", "traffic_light"], "pipeline": "xpaste", "overrides": {"crawl": {"enabled": false}, "#
+            + #""generate": {"model": "tiny-sd", "count": 2, "steps": 3, "width": 64, "height": 64, "batch_size": 2}, "#
+            + #""extract": {"segmenters": ["classical"]}, "filter": {"enabled": false}}}"#
+        // The second run of the same request finds everything stored and draws nothing.
+        let (job, again) = try await f.whileRunning { runner in
+            let first = try await f.waitFinished(try runner.submit(try Self.request(json), idempotencyKey: nil).job.id)
+            let second = try await f.waitFinished(try runner.submit(try Self.request(json), idempotencyKey: nil).job.id)
+            return (first, second)
+        }
+        #expect(job.state == .succeeded, "\(job.error.map { "\($0)" } ?? "")")
+        #expect(job.stages.map(\.stage) == [.crawl, .generate, .extract, .filter])
+        #expect(job.stages.map(\.state) == [.skipped, .done, .done, .skipped])
+        #expect(job.stages[1].done == 4 && job.stages[1].total == 4)
+        let ids = job.categories.map(\.id)
+        let sources = try f.bank.sources(status: nil, kinds: [.generated], categoryIds: ids, afterId: 0, limit: 10)
+        #expect(sources.count == 4 && sources.allSatisfy { $0.jobId == job.id && $0.provenance.modelId == "tiny-sd" })
+        // Extract worked through every generated source.
+        #expect(sources.allSatisfy { $0.status != .pending })
+        #expect(job.stages[2].total == 4)
+        #expect(again.state == .succeeded && again.stages[1].total == 0)
+        #expect(try f.bank.sources(status: nil, kinds: [.generated], categoryIds: ids, afterId: 0, limit: 10).count == 4)
+    }
+
     @Test func retryRunsFailedItemsAgainAndCancelStopsQueuedJobs() async throws {
         let f = try PipelineFixture(concurrentJobs: 1)
         let png = try Data(contentsOf: SharedData.image("horse.png"))
