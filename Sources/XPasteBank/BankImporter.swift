@@ -329,7 +329,7 @@ public struct BankImporter: Sendable {
                 categoryId: item.categoryId, jobId: record.jobId, mediaType: s.mediaType, clipScore: s.clipScore, status: .extracted)
         } else {
             source = NewSource(
-                kind: .uploaded, sha256: SHA256.hash(bytes), width: prepared.sourceWidth, height: prepared.sourceHeight,
+                kind: .uploaded, sha256: SHA256Digest(hashing: bytes), width: prepared.sourceWidth, height: prepared.sourceHeight,
                 provenance: SourceProvenance(url: URL(fileURLWithPath: item.path).absoluteString),
                 categoryId: item.categoryId, jobId: options.jobId, mediaType: ImageFormat.sniff(bytes).map { "image/\($0.rawValue)" },
                 status: .extracted)

@@ -6,9 +6,19 @@ import XPasteImage
 ///
 /// X-Paste decodes every cutout file for every paste; with 20 pastes per image drawn from pools
 /// where popular categories repeat, decoding dominates. Decoded RGBA costs 4 bytes a pixel (a
-/// third more with the pyramid), so the cache is bounded in bytes. Two threads missing the same id both decode it (the result is the
-/// same), which keeps the lock out of the decode.
+/// third more with the pyramid), so the cache is bounded in bytes. Two threads missing the same id
+/// both decode it (the result is the same), which keeps the lock out of the decode.
+///
+/// Each cutout is kept as a working copy trimmed to the level the largest paste of it so far
+/// resizes from (`CutoutPyramid.trim`): a huge cutout (7000×7000, 196 MB decoded) would otherwise
+/// never fit a small cache and be decoded again for every paste (1.2 s → 105 s), and would hold
+/// its full size in memory while it is used. A later paste larger than the working copy covers
+/// decodes it again and keeps the larger level; that happens at most once per pyramid level.
 public final class CutoutCache: @unchecked Sendable {
+    /// A paste's size for a cutout of the given original width and height; nil when the paste is
+    /// skipped for its size.
+    public typealias Target = (_ width: Int, _ height: Int) -> (width: Int, height: Int)?
+
     private let source: any CutoutSource
     private let capacityBytes: Int
     private let lock = NSLock()
@@ -24,32 +34,29 @@ public final class CutoutCache: @unchecked Sendable {
         self.capacityBytes = max(0, capacityBytes)
     }
 
-    /// The cutout of `id` and its halved copies, from the cache or the source.
-    public func cutout(id: Int64) throws(CompositorError) -> CutoutPyramid {
+    /// The cutout of `id` as a pyramid that covers the paste `target` asks for (from the cache, or
+    /// decoded from the source and trimmed to that paste's level).
+    public func cutout(id: Int64, target: Target) throws(CompositorError) -> CutoutPyramid {
         lock.lock()
         tick &+= 1
         if let hit = entries[id] {
-            entries[id] = (hit.pyramid, tick)
-            hitCount += 1
-            lock.unlock()
-            return hit.pyramid
+            let size = target(hit.pyramid.originalWidth, hit.pyramid.originalHeight)
+            if hit.pyramid.covers(width: size?.width ?? 1, height: size?.height ?? 1) {
+                entries[id] = (hit.pyramid, tick)
+                hitCount += 1
+                lock.unlock()
+                return hit.pyramid
+            }
         }
         missCount += 1
         lock.unlock()
-        let pyramid = CutoutPyramid(try source.cutout(id: id))
-        let size = pyramid.byteCount
-        guard size <= capacityBytes else { return pyramid }
-        lock.lock()
-        defer { lock.unlock() }
-        if entries[id] == nil {
-            while bytes + size > capacityBytes, let victim = entries.min(by: { $0.value.tick < $1.value.tick }) {
-                bytes -= victim.value.pyramid.byteCount
-                entries[victim.key] = nil
-            }
-            tick &+= 1
-            entries[id] = (pyramid, tick)
-            bytes += size
+        var pyramid = CutoutPyramid(try source.cutout(id: id))
+        // A skipped paste needs only the size: the smallest level is enough to remember it by.
+        let size = target(pyramid.originalWidth, pyramid.originalHeight) ?? (1, 1)
+        do { try pyramid.trim(forWidth: size.width, height: size.height) } catch {
+            throw .invalidCutout(id: id, "resizing: \(error)")
         }
+        store(pyramid, for: id)
         return pyramid
     }
 
@@ -58,17 +65,47 @@ public final class CutoutCache: @unchecked Sendable {
     public func remember(_ pyramid: CutoutPyramid, for id: Int64) {
         lock.lock()
         defer { lock.unlock() }
-        guard let entry = entries[id], entry.pyramid.levels.count < pyramid.levels.count else { return }
+        guard let entry = entries[id], entry.pyramid.firstLevel == pyramid.firstLevel,
+              entry.pyramid.levels.count < pyramid.levels.count else { return }
         let grown = pyramid.byteCount - entry.pyramid.byteCount
         guard bytes + grown <= capacityBytes else { return }
         entries[id] = (pyramid, entry.tick)
         bytes += grown
     }
 
-    /// Cache hits and misses so far (for the run summary).
+    /// Cache hits and misses (decodes) so far, for the run summary.
     public var statistics: (hits: Int, misses: Int) {
         lock.lock()
         defer { lock.unlock() }
         return (hitCount, missCount)
+    }
+
+    /// Bytes of decoded pixels held now (never over the capacity).
+    public var heldBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return bytes
+    }
+
+    /// Inserts (or replaces, with a larger working copy) `id`'s pyramid, evicting the least recently
+    /// used ones to stay within the capacity; one larger than the whole capacity is not kept.
+    private func store(_ pyramid: CutoutPyramid, for id: Int64) {
+        let size = pyramid.byteCount
+        lock.lock()
+        defer { lock.unlock() }
+        if let old = entries[id] {
+            // Another thread may have stored a working copy meanwhile: keep the one covering more.
+            guard old.pyramid.firstLevel > pyramid.firstLevel else { return }
+            bytes -= old.pyramid.byteCount
+            entries[id] = nil
+        }
+        guard size <= capacityBytes else { return }
+        while bytes + size > capacityBytes, let victim = entries.min(by: { $0.value.tick < $1.value.tick }) {
+            bytes -= victim.value.pyramid.byteCount
+            entries[victim.key] = nil
+        }
+        tick &+= 1
+        entries[id] = (pyramid, tick)
+        bytes += size
     }
 }

@@ -57,7 +57,10 @@ public struct ImageComposer: Sendable {
         for (k, paste) in plan.pastes.enumerated() {
             var cutout: CutoutPyramid
             do {
-                cutout = try cutouts.cutout(id: paste.instanceID)
+                cutout = try cutouts.cutout(id: paste.instanceID) { width, height in
+                    paste.targetSize(cutoutWidth: width, cutoutHeight: height, imageWidth: image.width, imageHeight: image.height,
+                                     minSide: p.minPatchSide)
+                }
             } catch {
                 errors.append(error)
                 outcomes.append(.skippedCutout)

@@ -19,8 +19,7 @@ enum PatchBuilder {
     /// Nil when X-Paste's size rule skips the paste.
     static func prepare(_ paste: PlannedPaste, cutout: inout CutoutPyramid, imageWidth: Int, imageHeight: Int,
                         parameters p: CompositorParameters) throws(ImageError) -> PreparedPatch? {
-        let original = cutout.original
-        guard let size = paste.targetSize(cutoutWidth: original.width, cutoutHeight: original.height,
+        guard let size = paste.targetSize(cutoutWidth: cutout.originalWidth, cutoutHeight: cutout.originalHeight,
                                           imageWidth: imageWidth, imageHeight: imageHeight, minSide: p.minPatchSide) else { return nil }
         // RGBA resizing premultiplies the colour, so the (arbitrary) RGB under transparent pixels
         // does not bleed into the object's edge.
