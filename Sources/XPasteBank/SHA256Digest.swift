@@ -1,25 +1,13 @@
-import Crypto
 import Foundation
 
 /// A 32-byte SHA-256 digest: the identity of a blob in the bank. Shown and parsed as 64 lowercase
-/// hex digits, stored as 32 raw bytes. The hashing itself is swift-crypto's (BoringSSL, which uses
-/// the CPU's SHA extensions where it has them), so the bank and the models folder share one SHA-256.
+/// hex digits, stored as 32 raw bytes. The hashing itself is swift-crypto's (`SHA256Digest+Hashing`).
 public struct SHA256Digest: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// The 32 digest bytes.
     public let bytes: [UInt8]
 
     init(unchecked bytes: [UInt8]) {
         self.bytes = bytes
-    }
-
-    /// The digest of `bytes` in one call.
-    public init(hashing bytes: some DataProtocol) {
-        self.init(Crypto.SHA256.hash(data: bytes))
-    }
-
-    /// Wraps a finished swift-crypto digest (what a streaming `Crypto.SHA256` hasher returns).
-    public init(_ digest: Crypto.SHA256.Digest) {
-        self.bytes = Array(digest)
     }
 
     /// Wraps 32 raw bytes; nil for any other length.

@@ -57,10 +57,16 @@ public struct ImageComposer: Sendable {
         for (k, paste) in plan.pastes.enumerated() {
             var cutout: CutoutPyramid
             do {
-                cutout = try cutouts.cutout(id: paste.instanceID) { width, height in
-                    paste.targetSize(cutoutWidth: width, cutoutHeight: height, imageWidth: image.width, imageHeight: image.height,
-                                     minSide: p.minPatchSide)
-                }
+                cutout = try cutouts.cutout(
+                    id: paste.instanceID,
+                    target: { width, height in
+                        paste.targetSize(cutoutWidth: width, cutoutHeight: height, imageWidth: image.width, imageHeight: image.height,
+                                         minSide: p.minPatchSide)
+                    },
+                    working: { width, height in
+                        PatchBuilder.largestPaste(cutoutWidth: width, cutoutHeight: height, imageWidth: image.width,
+                                                  imageHeight: image.height, parameters: p)
+                    })
             } catch {
                 errors.append(error)
                 outcomes.append(.skippedCutout)

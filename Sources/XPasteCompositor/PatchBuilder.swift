@@ -33,6 +33,20 @@ enum PatchBuilder {
         return PreparedPatch(image: patch, mask: mask, x: paste.centerX - patch.width / 2, y: paste.centerY - patch.height / 2)
     }
 
+    /// The largest paste of a `cutoutWidth` × `cutoutHeight` cutout that the size rule allows on
+    /// this background: s at its upper clip, the aspect jitter at its widest (for the width) and
+    /// narrowest (for the height), and never the background's own size (`targetSize` refuses that).
+    /// The cutout cache keeps the level this resizes from, which serves every paste on the image.
+    static func largestPaste(cutoutWidth: Int, cutoutHeight: Int, imageWidth: Int, imageHeight: Int,
+                             parameters p: CompositorParameters) -> (width: Int, height: Int)? {
+        guard cutoutWidth > 0, cutoutHeight > 0, imageWidth > 1, imageHeight > 1 else { return nil }
+        let area = p.maxSizeRatio * p.maxSizeRatio * Double(imageWidth) * Double(imageHeight)
+        let aspect = Double(cutoutWidth) / Double(cutoutHeight)
+        let w = (aspect * (1 + p.aspectJitter) * area).squareRoot().rounded(.up)
+        let h = (area / (aspect * (1 - p.aspectJitter))).squareRoot().rounded(.up)
+        return (Int(min(w, Double(imageWidth - 1))), Int(min(h, Double(imageHeight - 1))))
+    }
+
     /// The pixels with alpha ≥ `threshold`; with `hard`, the alpha is set to 255 on them and 0
     /// elsewhere in the same pass, so compositing copies exactly the mask.
     static func objectMask(_ patch: inout Image, threshold: UInt8, hard: Bool) -> BinaryMask {

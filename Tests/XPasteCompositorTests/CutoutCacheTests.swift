@@ -30,12 +30,12 @@ import XPasteTestSupport
         let cache = CutoutCache(source: MemoryCutoutSource(images: [1: image, 2: image], categoryOf: [1: 1, 2: 1]),
                                 capacityBytes: pyramid.byteCount)
         let full: CutoutCache.Target = { w, h in (w / 2, h / 2) }
-        #expect(try cache.cutout(id: 1, target: full).largest == image)
-        #expect(try cache.cutout(id: 1, target: full).largest == image)
+        #expect(try cache.cutout(id: 1, target: full, working: full).largest == image)
+        #expect(try cache.cutout(id: 1, target: full, working: full).largest == image)
         #expect(cache.statistics.hits == 1)
         // Capacity holds one cutout: loading 2 evicts 1.
-        _ = try cache.cutout(id: 2, target: full)
-        _ = try cache.cutout(id: 1, target: full)
+        _ = try cache.cutout(id: 2, target: full, working: full)
+        _ = try cache.cutout(id: 1, target: full, working: full)
         #expect(cache.statistics.misses == 3)
     }
 
@@ -62,11 +62,16 @@ import XPasteTestSupport
             parameters: p, cutouts: CutoutCache(source: MemoryCutoutSource(images: [1: huge], categoryOf: [1: 1]), capacityBytes: 1 << 30))
         #expect(try roomy.compose(background: background, backgroundObjects: [], plan: PastePlan(pastes: pastes)).image == out.image)
 
-        // A paste larger than the working copy covers decodes again and keeps the larger level.
-        let big = PlannedPaste(instanceID: 1, category: 1, sizeRatio: 0.45, centerX: 256, centerY: 256)
+        // The working copy serves the largest paste the size rule allows on this background too.
+        let big = PlannedPaste(instanceID: 1, category: 1, sizeRatio: 0.5, aspectJitter: 1.2, centerX: 256, centerY: 256)
         let bigOut = try composer.compose(background: background, backgroundObjects: [], plan: PastePlan(pastes: [big]))
-        #expect(source.calls == 2)
+        #expect(source.calls == 1)
         #expect(try roomy.compose(background: background, backgroundObjects: [], plan: PastePlan(pastes: [big])).image == bigOut.image)
+        // A larger background needs a larger level: decoded once more, still within the bound.
+        let wide = try RealCutouts.photo("astronaut.png").resized(width: 1400, height: 1100, filter: .bilinear)
+        let wideOut = try composer.compose(background: wide, backgroundObjects: [], plan: PastePlan(pastes: [big]))
+        #expect(source.calls == 2 && composer.cutouts.heldBytes <= capacity)
+        #expect(try roomy.compose(background: wide, backgroundObjects: [], plan: PastePlan(pastes: [big])).image == wideOut.image)
     }
 
     @Test func trimmingKeepsTheLevelEverySmallerPasteUses() throws {
