@@ -40,7 +40,7 @@ extension BankImporter {
     /// to an unlinked spool file under `spoolDirectory` (about the size of its JSON) while only a
     /// 40-byte index entry per annotation and each image's few fields stay in memory; then images
     /// are cut a batch at a time, reading back only that batch's masks. LVIS train (1.27 M
-    /// annotations) imports in well under 1 GiB (docs/BENCHMARKS.md).
+    /// annotations) imported in 584 MiB peak (docs/BENCHMARKS.md).
     public func importCOCO(
         annotations file: URL, imageRoot: URL, spoolDirectory: URL = FileManager.default.temporaryDirectory
     ) throws(BankError) -> ImportSummary {
