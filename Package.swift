@@ -149,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "XPastePipelineTests",
-            dependencies: ["XPastePipeline", "XPasteTestSupport"]
+            dependencies: ["XPastePipeline", "XPasteStages", "XPasteTestSupport"]
         ),
         .testTarget(
             name: "XPasteServerTests",

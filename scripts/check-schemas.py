@@ -193,6 +193,10 @@ def check_pipelines() -> None:
         "composite split with a slash": add_stage({"stage": "composite", "with": {"split": "a/b"}}),
         "composite max_image_side 8": add_stage({"stage": "composite", "with": {"max_image_side": 8}}),
         "composite unknown parameter": add_stage({"stage": "composite", "with": {"colour": "red"}}),
+        "generate unknown parameter": add_stage({"stage": "generate", "with": {"count": 5, "engine": "any"}}),
+        "generate unknown scheduler": add_stage({"stage": "generate", "with": {"scheduler": "lms"}}),
+        "generate width not a multiple of 8": add_stage({"stage": "generate", "with": {"width": 500}}),
+        "generate template without {name}": add_stage({"stage": "generate", "with": {"prompt_template": "a photo"}}),
     }
     rejected = 0
     for label, change in invalid.items():
@@ -210,7 +214,9 @@ def check_pipelines() -> None:
         "optional keys null": add_stage({"stage": "composite", "with": {"backgrounds": None, "images": None, "max_image_side": None}}),
         "every composite enum": add_stage({"stage": "composite", "with": {
             "sampling": "rare_first", "resize_filter": "lanczos", "blending": "gaussian", "format": "coco", "segmentation": "rle"}}),
-        "generate with extra keys": add_stage({"stage": "generate", "with": {"count": 5, "engine": "any"}}),
+        "generate with every key": add_stage({"stage": "generate", "with": {
+            "model": "sd-turbo", "count": 5, "steps": 4, "guidance": 0, "scheduler": "euler", "width": 512, "height": 768,
+            "batch_size": 4, "prompt_template": "a photo of a {name}", "negative_prompt": "blurry", "seed": 7}}),
         "crawl from a URL list": add_stage({"stage": "crawl", "with": {"source": "urls", "urls": "lists/dogs.csv", "count": 5, "resize": None}}),
         "disabled stage": add_stage({"stage": "generate", "enabled": False}),
     }

@@ -117,7 +117,7 @@ public struct AnnotatedBackgrounds: BackgroundSource {
     /// to it if the aspect ratio agrees (a downscaled copy) and the background says so
     /// (`rescaledFrom`); otherwise the image is skipped (`SkipReason.sizeMismatch`): labels are
     /// never written misaligned.
-    public func load(_ index: Int, maxSide: Int?) throws(CompositorError) -> LoadedBackground {
+    public func load(_ index: Int, fit: BackgroundFit) throws(CompositorError) -> LoadedBackground {
         let entry = images[index]
         guard let path = path(of: entry) else {
             throw .backgroundSkipped(.backgroundMissing, "image \(entry.id) (\(entry.fileName ?? entry.cocoURL ?? "no file name")) not found under \(imageRoot.path)")
@@ -138,8 +138,9 @@ public struct AnnotatedBackgrounds: BackgroundSource {
             }
             rescaledFrom = (fileWidth, fileHeight)
         }
-        let (image, sx0, sy0) = try BackgroundImage.prepare(decoded, maxSide: maxSide, context: path)
-        let sx = sx0 * Double(decoded.width) / Double(fileWidth), sy = sy0 * Double(decoded.height) / Double(fileHeight)
+        let (image, t) = try fit.apply(to: decoded, context: path)
+        // File coordinates → decoded image → output.
+        let sx = t.sx * Double(decoded.width) / Double(fileWidth), sy = t.sy * Double(decoded.height) / Double(fileHeight)
         var objects: [BackgroundObject] = []
         var positive = Set<Int>()
         for a in annotationsByImage[entry.id] ?? [] {
@@ -148,7 +149,7 @@ public struct AnnotatedBackgrounds: BackgroundSource {
             }
             positive.insert(category)
             guard let (mask, frame) = try rasterize(a.segmentation, sourceWidth: fileWidth, sourceHeight: fileHeight,
-                                                    sx: sx, sy: sy, width: image.width, height: image.height, annotation: a.id)
+                                                    sx: sx, sy: sy, transform: t, width: image.width, height: image.height, annotation: a.id)
             else { continue }
             objects.append(BackgroundObject(annotationID: a.id, category: category, isCrowd: (a.isCrowd ?? 0) != 0, mask: mask, frame: frame))
         }
@@ -166,14 +167,19 @@ public struct AnnotatedBackgrounds: BackgroundSource {
         var loaded = LoadedBackground(image: image, objects: objects, labels: labels, provenance: provenance,
                                       license: entry.license, flickrURL: entry.flickrURL, dateCaptured: entry.dateCaptured)
         loaded.annotationsRescaled = rescaledFrom != nil
+        loaded.jitter = t.jitter
         return loaded
     }
 
-    /// The annotation's mask cropped to its box, in the (possibly resized) image. Polygons are
-    /// scaled and rasterised as pycocotools does, directly at the crop (translating by whole
-    /// pixels does not change pycocotools' raster); RLE is decoded and resized nearest-neighbour.
+    /// The annotation's mask cropped to its box, in the (possibly resized or jittered) image; nil
+    /// when nothing of it is left inside. Polygons are scaled by (sx, sy), moved by the transform's
+    /// offset (X-Paste's `apply_coords`) and rasterised as pycocotools does, directly at the crop
+    /// (translating by whole pixels does not change pycocotools' raster), which clips them to the
+    /// image; RLE is decoded, resized nearest-neighbour to the resized image and cropped with it
+    /// (detectron2's `apply_segmentation` on a bitmap).
     private func rasterize(_ segmentation: LVISSegmentation, sourceWidth: Int, sourceHeight: Int, sx: Double, sy: Double,
-                           width: Int, height: Int, annotation: Int) throws(CompositorError) -> (BinaryMask, PixelBox)? {
+                           transform t: BackgroundFit.Transform, width: Int, height: Int,
+                           annotation: Int) throws(CompositorError) -> (BinaryMask, PixelBox)? {
         do {
             switch segmentation {
             case .polygons(let rings):
@@ -181,8 +187,9 @@ public struct AnnotatedBackgrounds: BackgroundSource {
                 if let bad = rings.first(where: { $0.count < 6 || $0.count % 2 != 0 }) {
                     throw CompositorError.backgroundSkipped(.invalidSegmentation, "annotation \(annotation): polygon ring of \(bad.count) numbers")
                 }
+                let dx = Double(t.offsetX), dy = Double(t.offsetY)
                 let scaled = rings.map { ring in
-                    ring.enumerated().map { $0.offset % 2 == 0 ? $0.element * sx : $0.element * sy }
+                    ring.enumerated().map { $0.offset % 2 == 0 ? $0.element * sx - dx : $0.element * sy - dy }
                 }
                 guard !scaled.isEmpty else { return nil }
                 var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
@@ -211,7 +218,13 @@ public struct AnnotatedBackgrounds: BackgroundSource {
                     throw CompositorError.backgroundSkipped(.invalidSegmentation, "annotation \(annotation): RLE size \(rle.height)×\(rle.width) is not the image's \(sourceHeight)×\(sourceWidth)")
                 }
                 var mask = rle.decode()
-                if mask.width != width || mask.height != height { mask = try mask.resized(width: width, height: height) }
+                if mask.width != t.resizedWidth || mask.height != t.resizedHeight {
+                    mask = try mask.resized(width: t.resizedWidth, height: t.resizedHeight)
+                }
+                if t.crop != PixelBox(x: 0, y: 0, width: mask.width, height: mask.height) { mask = try mask.cropped(to: t.crop) }
+                guard mask.width == width, mask.height == height else {
+                    throw CompositorError.backgroundSkipped(.invalidSegmentation, "annotation \(annotation): RLE mask does not fit the prepared image")
+                }
                 return (mask, PixelBox(x: 0, y: 0, width: width, height: height))
             }
         } catch let e as CompositorError {

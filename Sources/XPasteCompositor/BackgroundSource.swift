@@ -41,6 +41,8 @@ public struct LoadedBackground: Sendable {
     public var dateCaptured: String?
     /// True when the annotations were scaled from the file's stated size to the image on disk.
     public var annotationsRescaled = false
+    /// The large-scale jitter's geometry, when the background was loaded with one.
+    public var jitter: LargeScaleJitter.Geometry?
 
     /// Creates a background.
     public init(image: Image, objects: [BackgroundObject] = [], labels: FederatedLabels.Background = .unlabelled,
@@ -64,9 +66,9 @@ public protocol BackgroundSource: Sendable {
     var count: Int { get }
     /// What to record in the manifest about the input.
     var manifestDescription: [String: String] { get }
-    /// Loads background `index` (0 ..< count) as RGB, downsized so that its longer side is at
-    /// most `maxSide` when given (annotations scaled with it).
-    func load(_ index: Int, maxSide: Int?) throws(CompositorError) -> LoadedBackground
+    /// Loads background `index` (0 ..< count) as RGB, brought to `fit` (annotations transformed
+    /// with it, those left with no pixel dropped).
+    func load(_ index: Int, fit: BackgroundFit) throws(CompositorError) -> LoadedBackground
     /// Inputs left out when the source was read (annotations naming unknown images), by reason.
     var inputSkips: [SkipReason: Int] { get }
 }
@@ -74,4 +76,9 @@ public protocol BackgroundSource: Sendable {
 extension BackgroundSource {
     /// Sources read whole images only: nothing is left out up front.
     public var inputSkips: [SkipReason: Int] { [:] }
+
+    /// Loads background `index` downsized so that its longer side is at most `maxSide` when given.
+    public func load(_ index: Int, maxSide: Int?) throws(CompositorError) -> LoadedBackground {
+        try load(index, fit: maxSide.map { .maxSide($0) } ?? .original)
+    }
 }

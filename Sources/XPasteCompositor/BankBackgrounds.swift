@@ -42,7 +42,7 @@ public struct BankBackgrounds: BackgroundSource {
     }
 
     /// Decodes background `index` from the bank.
-    public func load(_ index: Int, maxSide: Int?) throws(CompositorError) -> LoadedBackground {
+    public func load(_ index: Int, fit: BackgroundFit) throws(CompositorError) -> LoadedBackground {
         let id = sourceIDs[index]
         let bytes: Data?
         do { bytes = try bank.sourceImage(id: id) } catch { throw .bank(error) }
@@ -51,7 +51,9 @@ public struct BankBackgrounds: BackgroundSource {
         do { decoded = try ImageCodec.decode([UInt8](bytes), limits: limits) } catch {
             throw .backgroundSkipped(.backgroundUnreadable, "bank background \(id): \(error)")
         }
-        let image = try BackgroundImage.prepare(decoded, maxSide: maxSide, context: "bank source \(id)").image
-        return LoadedBackground(image: image, provenance: ["bank_source_id": String(id)])
+        let (image, transform) = try fit.apply(to: decoded, context: "bank source \(id)")
+        var loaded = LoadedBackground(image: image, provenance: ["bank_source_id": String(id)])
+        loaded.jitter = transform.jitter
+        return loaded
     }
 }

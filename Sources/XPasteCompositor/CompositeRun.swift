@@ -93,8 +93,14 @@ public final class CompositeRun: Sendable {
         self.logger = logger
     }
 
-    /// Number of images the run writes.
-    public var imageCount: Int { request.imageCount ?? backgrounds.count }
+    /// Number of images the run writes: by default every background's variants.
+    public var imageCount: Int { request.imageCount ?? backgrounds.count * request.parameters.variants }
+
+    /// The background (index in its source) and variant of output image `index`.
+    public func backgroundAndVariant(of index: Int) -> (background: Int, variant: Int) {
+        let v = request.parameters.variants
+        return ((index / v) % backgrounds.count, index % v)
+    }
 
     /// The instances the run draws from.
     public var poolSize: Int { pool.count }
@@ -117,7 +123,7 @@ public final class CompositeRun: Sendable {
         if !request.overwrite, staging.splitExists, !(request.resume && staging.isPublishing) {
             throw .invalidParameter("\(out.path) already holds split \"\(p.split)\" (use overwrite to replace it)")
         }
-        let registration = DatasetRegistration(format: p.format, out: out, split: p.split, categories: vocabulary.categories)
+        let registration = DatasetRegistration(format: p.format, out: out, split: p.split, categories: vocabulary.categories, lsj: p.lsj)
         let header: [(String, Data)] = [
             ("created_by", try ManifestWriter.json("xpaste composite")),
             ("seed", try ManifestWriter.json(request.seed)),
@@ -261,8 +267,16 @@ public final class CompositeRun: Sendable {
     /// calls this from its worker threads.
     public func compose(_ index: Int) throws(CompositorError) -> (background: LoadedBackground, plan: PastePlan, composed: ComposedImage) {
         let r = request, p = r.parameters
-        let background = try backgrounds.load(index % backgrounds.count, maxSide: p.maxImageSide)
+        // Each image (each variant of a background) draws from its own stream: (seed, image index).
         var rng = PasteRandom.forImage(seed: r.seed, index: index)
+        let fit: BackgroundFit
+        if let lsj = p.lsj {
+            // X-Paste jitters first, then pastes relative to the crop: the jitter takes the first draws.
+            fit = .jitter(lsj.draw(using: &rng))
+        } else {
+            fit = p.maxImageSide.map { .maxSide($0) } ?? .original
+        }
+        let background = try backgrounds.load(backgroundAndVariant(of: index).background, fit: fit)
         let plan = planner.plan(width: background.image.width, height: background.image.height, using: &rng)
         var objects: [SceneObject] = []
         if p.keepBackgroundAnnotations {
@@ -388,8 +402,15 @@ public final class CompositeRun: Sendable {
             entry.license = background.license
             entry.flickrURL = background.flickrURL
             entry.dateCaptured = background.dateCaptured
-            let record = ImageRecord(id: imageID, fileName: file, background: background.provenance,
+            var record = ImageRecord(id: imageID, fileName: file, background: background.provenance,
                                      pasted: stats.pastedAnnotations, planned: plan.pastes.count)
+            let (backgroundIndex, variant) = run.backgroundAndVariant(of: index)
+            record.backgroundIndex = backgroundIndex
+            record.variant = variant
+            record.lsj = background.jitter.map {
+                JitterRecord(scale: $0.scale, imageScale: $0.imageScale, resized: [$0.scaledWidth, $0.scaledHeight],
+                             crop: [$0.crop.x, $0.crop.y, $0.crop.width, $0.crop.height])
+            }
             return MadeImage(image: entry, annotations: annotations, provenance: provenance, record: record, stats: stats)
         }
     }

@@ -29,8 +29,11 @@ public struct CompositorParameters: Sendable, Codable, Hashable {
     public var defaultSizeStd: Double = 0.09
     /// Aspect jitter: the cutout's width/height ratio is multiplied by U(1 − j, 1 + j) (X-Paste: 0.2).
     public var aspectJitter: Double = 0.2
-    /// Resampling filter for resizing cutouts (X-Paste uses OpenCV's bilinear without
-    /// antialiasing; Pillow's antialiased bilinear keeps small pastes from aliasing).
+    /// Resampling filter for resizing cutouts. The default resizes premultiplied RGBA from the
+    /// cutout's nearest area-halved copy (`CutoutPyramid`) with Pillow's antialiased bilinear, which
+    /// keeps small pastes from aliasing but grows their masks a little (alpha smeared over more
+    /// pixels: median +21% area below 20 px a side). `.linear` is X-Paste's exact path
+    /// (`cv2.resize` INTER_LINEAR on straight RGBA, from the full cutout; the CLI's `xpaste`).
     public var resizeFilter: ResizeFilter = .bilinear
     /// A planned paste whose width or height is below this many pixels, or not smaller than the
     /// image, is skipped (X-Paste: 5).
@@ -89,6 +92,14 @@ public struct CompositorParameters: Sendable, Codable, Hashable {
     /// When set, backgrounds whose longer side exceeds this are resized down to it first (their
     /// annotations are scaled with them).
     public var maxImageSide: Int? = nil
+    /// X-Paste's large-scale jitter applied to each background and its annotations before pasting
+    /// (X-Paste trains with 640, 0.1…2.0), so pastes are sized relative to the crop as in X-Paste's
+    /// training loop; nil pastes on the whole background. Not combined with `maxImageSide`.
+    public var lsj: LargeScaleJitter? = nil
+    /// Output images per background, each with its own draws (seeded by its image index), so an
+    /// offline set approximates X-Paste's new pastes every iteration; image i uses background
+    /// ⌊i / variants⌋ (mod the background count) as variant i mod variants.
+    public var variants: Int = 1
     /// Split folder and annotation file name: `<out>/<split>/…`, `<out>/annotations/<split>.json`.
     public var split: String = "train"
     /// Keep the background's own annotations (updated for occlusion). Off means only pasted
@@ -136,6 +147,11 @@ public struct CompositorParameters: Sendable, Codable, Hashable {
         guard polygonTolerance >= 0 else { throw bad("polygon tolerance must be ≥ 0") }
         guard (1...100).contains(jpegQuality) else { throw bad("JPEG quality must be in 1…100, got \(jpegQuality)") }
         if let side = maxImageSide, side < 16 { throw bad("max image side must be ≥ 16") }
+        if let lsj {
+            try lsj.validate()
+            guard maxImageSide == nil else { throw bad("lsj and max image side cannot be combined: the jitter sets the size") }
+        }
+        guard (1...1000).contains(variants) else { throw bad("variants must be in 1…1000, got \(variants)") }
         guard !split.isEmpty, split.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
             throw bad("split name must be non-empty letters, digits, '_' or '-', got \"\(split)\"")
         }

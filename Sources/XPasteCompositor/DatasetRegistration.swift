@@ -29,15 +29,21 @@ public struct DatasetRegistration: Sendable, Hashable, Codable {
     public var numClasses: Int
     /// Whether `classes` must be given explicitly (COCO output, or a vocabulary other than LVIS v1's).
     public var classesRequired: Bool
+    /// How to train on the set, when it matters (a set made with large-scale jitter must not be
+    /// jittered again); also the first lines of both snippets, as Python comments.
+    public var trainingNote: String?
 
     enum CodingKeys: String, CodingKey {
         case detectron2, mmdetection, classes
+        case trainingNote = "training_note"
         case numClasses = "num_classes"
         case classesRequired = "classes_required"
     }
 
-    /// The registration of split `split` written under `out` with `categories` (file order).
-    public init(format: DatasetFormat, out: URL, split: String, categories: [LVISCategory], lvisV1Count: Int = 1203) {
+    /// The registration of split `split` written under `out` with `categories` (file order); `lsj`
+    /// is the jitter the images were made with, if any.
+    public init(format: DatasetFormat, out: URL, split: String, categories: [LVISCategory], lvisV1Count: Int = 1203,
+                lsj: LargeScaleJitter? = nil) {
         let root = out.standardizedFileURL.path
         let rootSlash = root.hasSuffix("/") ? root : root + "/"
         let json = rootSlash + "annotations/\(split).json"
@@ -87,6 +93,14 @@ public struct DatasetRegistration: Sendable, Hashable, Codable {
                 dict(type="CocoDataset", data_root=\(Self.pythonString(rootSlash)), ann_file="annotations/\(split).json", data_prefix=dict(img="\(split)/"),
                      metainfo=dict(classes=\(tuple)))
                 """
+        }
+        if let lsj {
+            let note = "Each image is already one large-scale-jitter sample (EfficientDetResizeCrop \(lsj.size), scale "
+                + "\(lsj.minScale)…\(lsj.maxScale)) with its pastes: train WITHOUT further LSJ (no EfficientDetResizeCrop / "
+                + "RandomResize-and-crop; pad or resize to \(lsj.size) only)."
+            trainingNote = note
+            detectron2 = "# " + note + "\n" + detectron2
+            mmdetection = "# " + note + "\n" + mmdetection
         }
     }
 

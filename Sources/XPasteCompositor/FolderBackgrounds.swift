@@ -38,35 +38,15 @@ public struct FolderBackgrounds: BackgroundSource {
     }
 
     /// Decodes image `index`.
-    public func load(_ index: Int, maxSide: Int?) throws(CompositorError) -> LoadedBackground {
+    public func load(_ index: Int, fit: BackgroundFit) throws(CompositorError) -> LoadedBackground {
         let path = folder.appendingPathComponent(files[index]).path
         let decoded: Image
         do { decoded = try ImageCodec.decode(contentsOf: path, limits: limits) } catch {
             throw .backgroundSkipped(.backgroundUnreadable, "\(path): \(error)")
         }
-        let image = try BackgroundImage.prepare(decoded, maxSide: maxSide, context: path).image
-        return LoadedBackground(image: image, provenance: ["file": files[index]])
-    }
-}
-
-/// Shared preparation of background pixels.
-enum BackgroundImage {
-    /// `image` as RGB (transparency flattened onto white) and downsized with pixel-area averaging
-    /// so its longer side is at most `maxSide`; also returns the scale factors applied.
-    static func prepare(_ image: Image, maxSide: Int?, context: String) throws(CompositorError) -> (image: Image, sx: Double, sy: Double) {
-        var rgb = image
-        do {
-            if image.format == .rgba8 {
-                rgb = Image(width: image.width, height: image.height, format: .rgb8, filledWith: [255, 255, 255])
-                try rgb.composite(image, atX: 0, y: 0)
-            }
-            guard let side = maxSide, max(rgb.width, rgb.height) > side else { return (rgb, 1, 1) }
-            let s = Double(side) / Double(max(rgb.width, rgb.height))
-            let w = max(1, Int((Double(rgb.width) * s).rounded())), h = max(1, Int((Double(rgb.height) * s).rounded()))
-            let sx = Double(w) / Double(rgb.width), sy = Double(h) / Double(rgb.height)
-            return (try rgb.resized(width: w, height: h, filter: .area), sx, sy)
-        } catch {
-            throw .image(context: "background \(context)", error)
-        }
+        let (image, transform) = try fit.apply(to: decoded, context: path)
+        var loaded = LoadedBackground(image: image, provenance: ["file": files[index]])
+        loaded.jitter = transform.jitter
+        return loaded
     }
 }

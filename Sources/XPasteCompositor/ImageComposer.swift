@@ -64,8 +64,12 @@ public struct ImageComposer: Sendable {
                                          minSide: p.minPatchSide)
                     },
                     working: { width, height in
-                        PatchBuilder.largestPaste(cutoutWidth: width, cutoutHeight: height, imageWidth: image.width,
-                                                  imageHeight: image.height, parameters: p)
+                        // X-Paste's bit-exact `.linear` path resizes from the full cutout: asking
+                        // for the cutout's own size keeps level 0.
+                        p.resizeFilter == .linear
+                            ? (width, height)
+                            : PatchBuilder.largestPaste(cutoutWidth: width, cutoutHeight: height, imageWidth: image.width,
+                                                        imageHeight: image.height, parameters: p)
                     })
             } catch {
                 errors.append(error)

@@ -25,10 +25,31 @@ struct ImageRecord: Sendable, Codable {
     var background: [String: String]
     var pasted: Int
     var planned: Int
+    /// Index of the background in its source (0-based).
+    var backgroundIndex: Int?
+    /// Which of the background's `variants` this image is (0-based).
+    var variant: Int?
+    /// The large-scale jitter this image got, when the run applies one.
+    var lsj: JitterRecord?
 
     enum CodingKeys: String, CodingKey {
-        case id, background, pasted, planned
+        case id, background, pasted, planned, variant, lsj
         case fileName = "file_name"
+        case backgroundIndex = "background_index"
+    }
+}
+
+/// The manifest record of one image's large-scale jitter: the drawn scale, X-Paste's `img_scale`,
+/// the resized size and the crop in it.
+struct JitterRecord: Sendable, Codable, Hashable {
+    var scale: Double
+    var imageScale: Double
+    var resized: [Int]
+    var crop: [Int]
+
+    enum CodingKeys: String, CodingKey {
+        case scale, resized, crop
+        case imageScale = "image_scale"
     }
 }
 

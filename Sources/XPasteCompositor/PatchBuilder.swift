@@ -22,9 +22,10 @@ enum PatchBuilder {
         guard let size = paste.targetSize(cutoutWidth: cutout.originalWidth, cutoutHeight: cutout.originalHeight,
                                           imageWidth: imageWidth, imageHeight: imageHeight, minSide: p.minPatchSide) else { return nil }
         // RGBA resizing premultiplies the colour, so the (arbitrary) RGB under transparent pixels
-        // does not bleed into the object's edge.
-        var patch = try cutout.source(forWidth: size.width, height: size.height)
-            .resized(width: size.width, height: size.height, filter: p.resizeFilter)
+        // does not bleed into the object's edge. `.linear` is X-Paste's path: OpenCV's bilinear on
+        // straight RGBA from the full cutout, no halved copies (the cache never trims it then).
+        let source = p.resizeFilter == .linear ? cutout.largest : try cutout.source(forWidth: size.width, height: size.height)
+        var patch = try source.resized(width: size.width, height: size.height, filter: p.resizeFilter)
         if paste.flip { patch = patch.flippedHorizontally() }
         if paste.rotationDegrees != 0 { patch = CutoutAugment.rotated(patch, degrees: paste.rotationDegrees) }
         if let jitter = paste.colorJitter { CutoutAugment.colorJitter(&patch, jitter) }

@@ -28,6 +28,9 @@ enum ImageResizer {
             let v = outHeight == height ? nil : ResampleTable.pillow(inSize: height, outSize: outHeight, kernel: kernel)
             return separable(src, width: width, height: height, stride: stride, channels: channels,
                              horizontal: h, vertical: v)
+        case .linear:
+            return OpenCVLinearResampler.resize(src, width: width, height: height, stride: stride, channels: channels,
+                                                toWidth: outWidth, height: outHeight)
         case .area:
             if outWidth <= width && outHeight <= height {
                 return AreaResampler.shrink(src, width: width, height: height, stride: stride, channels: channels,
@@ -253,7 +256,8 @@ extension Image {
     ///
     /// RGB is resampled per channel. RGBA is resampled like Pillow does it: for every filter but
     /// `.nearest` the colour is premultiplied by alpha first (Pillow's RGBA → RGBa rounding) and
-    /// divided back afterwards, so transparent pixels do not bleed their colour into the edges.
+    /// divided back afterwards, so transparent pixels do not bleed their colour into the edges
+    /// (`.linear` excepted: it is OpenCV's, which resizes straight channels).
     /// `.bilinear`, `.bicubic` and `.nearest` equal Pillow's `Image.resize` exactly; `.area` equals
     /// OpenCV's `cv2.resize(…, interpolation=INTER_AREA)` exactly on RGB when shrinking (see
     /// `ResizeFilter`). Resizing to the same size returns the image unchanged (with packed rows).
@@ -264,7 +268,8 @@ extension Image {
         if outWidth == width && outHeight == height { return packed() }
         let channels = format.channels
         var out: [UInt8]
-        if format == .rgba8 && filter != .nearest {
+        // `.linear` is OpenCV's, which resizes straight RGBA channel by channel.
+        if format == .rgba8 && filter != .nearest && filter != .linear {
             let premultiplied = pixels.withUnsafeBufferPointer {
                 ImageResizer.premultiplied($0, width: width, height: height, stride: stride)
             }

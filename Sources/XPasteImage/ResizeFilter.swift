@@ -21,4 +21,9 @@ public enum ResizeFilter: String, Sendable, Hashable, CaseIterable, Codable {
     /// to two-tap weights equal to the covered fraction of each output pixel (on both axes); we use
     /// its weights in our 22-bit fixed point, so results are within ±1 of OpenCV's.
     case area
+    /// OpenCV's `INTER_LINEAR`: two taps per axis, no antialiasing, equal to
+    /// `cv2.resize(…, interpolation=cv2.INTER_LINEAR)` bit for bit (see `OpenCVLinearResampler`).
+    /// RGBA is resized straight, every channel alone (not premultiplied), as OpenCV does: what
+    /// X-Paste does to a cutout before pasting it.
+    case linear
 }

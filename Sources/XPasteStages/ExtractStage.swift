@@ -7,7 +7,8 @@ import XPasteInference
 /// The extract stage over the bank: every source pending extraction is segmented by the
 /// extractor (X-Paste's ensemble), and its cutout is recorded as a pending instance with its
 /// thumbnail and provenance (winning segmenter, its CLIP score, box, area ratio) in the same
-/// transaction that marks the source extracted.
+/// transaction that marks the source extracted. The score is X-Paste's (`CLIPScoring.xpaste`) and
+/// the area ratio the raw mask's (`mask > 128`, every component), as X-Paste's filter reads them.
 ///
 /// A source that cannot be extracted (its bytes were not kept or are missing, they do not
 /// decode, it has no category) is marked failed with the error and the stage goes on; nothing
@@ -198,7 +199,7 @@ public struct ExtractStage: Sendable {
             let thumbnail = try ThumbnailMaker.thumbnail(of: cutout, maxSide: options.thumbnailSide)
             let instance = NewInstance(
                 sourceId: source.id, categoryId: categoryId, segmenter: segmenter, cutout: cutout, thumbnail: thumbnail,
-                box: object.box, areaRatio: object.areaRatio, clipScore: result.score.map(Double.init), status: .pending,
+                box: object.box, areaRatio: result.areaRatio ?? object.areaRatio, clipScore: result.score.map(Double.init), status: .pending,
                 jobId: options.jobId)
             return .cutout(source: source, instance: instance, segmenter: segmenter)
         } catch let error as BankError {

@@ -1,7 +1,7 @@
 import XPasteInference
 
 /// The filter stage's parameters, with X-Paste's defaults (`min_clip` 21, `tolerance` 1, area
-/// within [0.05, 0.95]): one type for `xpaste filter`'s flags, pipeline files and job requests.
+/// within [0.05, 0.95], X-Paste's scoring): one type for `xpaste filter`'s flags, pipeline files and job requests.
 public struct FilterParameters: Sendable, Hashable, Codable {
     /// The CLIP model that scores cutouts.
     public var clip: String = ExtractParameters.defaultCLIP
@@ -15,6 +15,9 @@ public struct FilterParameters: Sendable, Hashable, Codable {
     public var maxArea: Double = 0.95
     /// Cutouts per CLIP call.
     public var batchSize: Int = 32
+    /// How cutouts are scored: `xpaste` (X-Paste's whole source image with the mask on white,
+    /// padded to a square, never cropped) or `cutout` (the stored cutout, resized and centre-cropped).
+    public var scoring: CLIPScoring = .xpaste
 
     /// X-Paste's defaults.
     public init() {}

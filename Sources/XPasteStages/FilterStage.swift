@@ -4,11 +4,19 @@ import XPasteBank
 import XPasteImage
 import XPasteInference
 
-/// The filter stage over the bank: X-Paste's CLIP keep rule per category. Every pending instance's
-/// cutout is put on white and scored by CLIP against `a photo of {name}`; the category's bar is
-/// `min(min_clip, best − tolerance)` and the area ratio must be within bounds (`CLIPFilterRule`).
-/// The score, the decision (`decided_by = filter`) and its numbers (in the reason) are stored, one
-/// transaction per category.
+/// The filter stage over the bank: X-Paste's CLIP keep rule per category. Every pending instance is
+/// scored by CLIP against `a photo of {name}` (`Options.scoring`: X-Paste's whole source image with
+/// the mask on white by default, or the cutout alone); the category's bar is
+/// `min(min_clip, best − tolerance)` over every scored cutout and the area ratio must be within
+/// bounds (`CLIPFilterRule`). The score, the decision (`decided_by = filter`) and its numbers (in
+/// the reason, which also names the scoring that produced the score) are stored, one transaction
+/// per category.
+///
+/// X-Paste scoring needs the source image: the mask is the cutout's alpha > 128 placed at its box
+/// (the bank keeps the cleaned cutout, so a raw mask's smaller components, which the extractor's own
+/// score included, are not in it). An instance whose source bytes are not kept (or whose box does
+/// not fit its source) is scored on its cutout alone, still padded to a square and never cropped,
+/// and its reason says so.
 ///
 /// Earlier filter decisions in the category count too (those with a stored area ratio): their
 /// stored scores take part in the best score, and a verdict the new best changes is updated, so
@@ -25,16 +33,19 @@ public struct FilterStage: Sendable {
         public var batchSize: Int
         /// Limits on decoding cutouts.
         public var decodeLimits: DecodeLimits
+        /// How cutouts are scored (X-Paste's by default).
+        public var scoring: CLIPScoring
 
-        /// Options; by default X-Paste's rule, 32 cutouts at a time.
+        /// Options; by default X-Paste's rule and scoring, 32 cutouts at a time.
         public init(
             categoryIds: [Int64]? = nil, rule: CLIPFilterRule = CLIPFilterRule(), batchSize: Int = 32,
-            decodeLimits: DecodeLimits = .default
+            decodeLimits: DecodeLimits = .default, scoring: CLIPScoring = .xpaste
         ) {
             self.categoryIds = categoryIds
             self.rule = rule
             self.batchSize = batchSize
             self.decodeLimits = decodeLimits
+            self.scoring = scoring
         }
     }
 
@@ -94,14 +105,21 @@ public struct FilterStage: Sendable {
         return summary
     }
 
-    /// The numbers behind a decision, as stored in the instance's reason.
-    public static func reason(_ decision: CLIPFilterRule.Decision, rule: CLIPFilterRule) -> String {
+    /// The numbers behind a decision, as stored in the instance's reason, ending with the scoring
+    /// that produced the score (`; scoring xpaste (source image + mask)`).
+    public static func reason(_ decision: CLIPFilterRule.Decision, rule: CLIPFilterRule, scoring: String) -> String {
         let score = String(format: "%.2f", decision.score), bar = String(format: "%.2f", decision.bar)
         let best = String(format: "%.2f", decision.best), area = String(format: "%.4f", decision.areaRatio)
         let bounds = "[\(rule.minAreaRatio), \(rule.maxAreaRatio)]"
         let comparison = decision.score >= decision.bar ? "≥" : "<"
         return "\(decision.reason.rawValue): score \(score) \(comparison) bar \(bar) (best \(best), min_clip \(rule.minScore), "
-            + "tolerance \(rule.tolerance)); area \(area) \(decision.reason == .area ? "outside" : "in") \(bounds)"
+            + "tolerance \(rule.tolerance)); area \(area) \(decision.reason == .area ? "outside" : "in") \(bounds); scoring \(scoring)"
+    }
+
+    /// The scoring named in a stored reason (what `reason` appended), or "unrecorded".
+    static func scoring(inReason reason: String?) -> String {
+        guard let reason, let range = reason.range(of: "; scoring ", options: .backwards) else { return "unrecorded" }
+        return String(reason[range.upperBound...])
     }
 
     /// An instance taking part in a category's decision.
@@ -111,6 +129,8 @@ public struct FilterStage: Sendable {
         var areaRatio: Double
         var isNew: Bool
         var unreadable: String?
+        /// The scoring that produced `score`, as the reason records it.
+        var scoring = "unrecorded"
     }
 
     private func filter(
@@ -130,7 +150,9 @@ public struct FilterStage: Sendable {
             start += chunk.count
             scoredSoFar(start)
         }
-        judged += earlier.map { Judged(instance: $0, score: Float($0.clipScore!), areaRatio: $0.areaRatio!, isNew: false) }
+        judged += earlier.map {
+            Judged(instance: $0, score: Float($0.clipScore!), areaRatio: $0.areaRatio!, isNew: false, scoring: Self.scoring(inReason: $0.reason))
+        }
 
         let readable = judged.filter { $0.unreadable == nil }
         let decisions = options.rule.decide(readable.map { CLIPFilterRule.Candidate(score: $0.score, areaRatio: $0.areaRatio) })
@@ -153,7 +175,8 @@ public struct FilterStage: Sendable {
                     outcome.redecided += 1
                 }
                 _ = try writer.setStatus(
-                    status, reason: Self.reason(decision, rule: options.rule), decidedBy: .filter, for: .ids([item.instance.id]))
+                    status, reason: Self.reason(decision, rule: options.rule, scoring: item.scoring), decidedBy: .filter,
+                    for: .ids([item.instance.id]))
             }
             for item in judged where item.unreadable != nil {
                 outcome.unreadable += 1
@@ -180,37 +203,88 @@ public struct FilterStage: Sendable {
         return out
     }
 
-    /// Scores a batch of pending instances: cutouts read from the bank, decoded and scored on the
-    /// executor. An instance without an area ratio gets one from its cutout's alpha (> 128) over
-    /// its source's size.
+    /// Scores a batch of pending instances: cutouts (and, for X-Paste scoring, their sources) read
+    /// from the bank, decoded and scored on the executor. An instance without an area ratio gets one
+    /// from its cutout's alpha (> 128) over its source's size.
     private func score(_ batch: [BankInstance], prompt: String, options: Options) async throws(StageError) -> [Judged] {
         let cutouts = try banked { () throws(BankError) in try bank.cutouts(of: batch.map(\.id)) }
-        var sourceSizes: [Int64: Int] = [:]
-        for instance in batch where instance.areaRatio == nil && sourceSizes[instance.sourceId] == nil {
-            let source = try banked { () throws(BankError) in try bank.source(id: instance.sourceId) }
-            sourceSizes[instance.sourceId] = source.map { $0.width * $0.height }
+        var sources: [Int64: BankSource] = [:]
+        var sourceBytes: [Int64: Data] = [:]
+        var sourceProblems: [Int64: String] = [:]
+        for instance in batch where sources[instance.sourceId] == nil && sourceProblems[instance.sourceId] == nil {
+            guard let source = try banked({ () throws(BankError) in try bank.source(id: instance.sourceId) }) else {
+                sourceProblems[instance.sourceId] = "source not in the bank"
+                continue
+            }
+            sources[instance.sourceId] = source
+            guard options.scoring == .xpaste else { continue }
+            do {
+                if let bytes = try bank.sourceImage(id: source.id) { sourceBytes[source.id] = bytes } else {
+                    sourceProblems[source.id] = "source image not kept"
+                }
+            } catch {
+                guard case .missingSourceFile = error else { throw .bank(error) }
+                sourceProblems[source.id] = "source image missing"
+            }
         }
-        let scorer = scorer, sizes = sourceSizes
+        let scorer = scorer, known = sources, bytes = sourceBytes, problems = sourceProblems
         do throws(InferenceError) {
             return try await executor.perform { () throws(InferenceError) -> [Judged] in
                 var images: [Image] = []
+                var masks: [BinaryMask] = []
                 var judged: [Judged] = []
+                var decoded: [Int64: Image] = [:]
                 for (instance, cutout) in zip(batch, cutouts) {
                     var item = Judged(instance: instance, score: 0, areaRatio: instance.areaRatio ?? 0, isNew: true)
                     do throws(ImageError) {
                         let image = try ImageCodec.decode([UInt8](cutout.png), limits: options.decodeLimits)
+                        let objectMask = image.alphaChannel()?.binarized(threshold: 129)
                         if instance.areaRatio == nil {
-                            let pixels = sizes[instance.sourceId] ?? image.pixelCount
-                            item.areaRatio = Double(image.alphaChannel()?.binarized(threshold: 129).area ?? image.pixelCount)
-                                / Double(max(pixels, 1))
+                            let pixels = known[instance.sourceId].map { $0.width * $0.height } ?? image.pixelCount
+                            item.areaRatio = Double(objectMask?.area ?? image.pixelCount) / Double(max(pixels, 1))
                         }
-                        images.append(image)
+                        switch options.scoring {
+                        case .cutout:
+                            item.scoring = "cutout"
+                            images.append(image)
+                        case .xpaste:
+                            let mask = objectMask ?? BinaryMask(width: image.width, height: image.height, filled: true)
+                            var whole: (Image, BinaryMask)?
+                            var why = problems[instance.sourceId] ?? "the cutout has no box in its source"
+                            if let box = instance.box, let data = bytes[instance.sourceId] {
+                                if decoded[instance.sourceId] == nil {
+                                    decoded[instance.sourceId] = try? ImageCodec.decode([UInt8](data), limits: options.decodeLimits)
+                                }
+                                if let source = decoded[instance.sourceId] {
+                                    whole = Self.placed(mask, at: box, in: source)
+                                    why = "the cutout's box does not fit its source image"
+                                } else {
+                                    why = "source image unreadable"
+                                }
+                            }
+                            if let (source, full) = whole {
+                                item.scoring = "xpaste (source image + mask)"
+                                images.append(source)
+                                masks.append(full)
+                            } else {
+                                item.scoring = "xpaste (cutout only: \(why))"
+                                images.append(image)
+                                masks.append(mask)
+                            }
+                        }
                     } catch {
                         item.unreadable = "\(error.code): \(error.description)"
                     }
                     judged.append(item)
                 }
-                let scores = images.isEmpty ? [] : try scorer.scores(images: images, prompts: [prompt]).map { $0[0] }
+                let scores: [Float]
+                if images.isEmpty {
+                    scores = []
+                } else if options.scoring == .xpaste {
+                    scores = try scorer.xpasteScores(images: images, masks: masks, prompts: [prompt]).map { $0[0] }
+                } else {
+                    scores = try scorer.scores(images: images, prompts: [prompt]).map { $0[0] }
+                }
                 var next = scores.makeIterator()
                 for k in judged.indices where judged[k].unreadable == nil { judged[k].score = next.next()! }
                 return judged
@@ -218,5 +292,17 @@ public struct FilterStage: Sendable {
         } catch {
             throw .inference(error)
         }
+    }
+
+    /// The source image with `mask` (the cutout's size) placed at `box`, or nil when the box does not
+    /// lie inside the image or is not the mask's size.
+    static func placed(_ mask: BinaryMask, at box: PixelBox, in image: Image) -> (Image, BinaryMask)? {
+        guard box.width == mask.width, box.height == mask.height, box.x >= 0, box.y >= 0,
+              box.x + box.width <= image.width, box.y + box.height <= image.height else { return nil }
+        var full = BinaryMask(width: image.width, height: image.height)
+        for y in 0..<box.height {
+            for x in 0..<box.width where mask[x, y] { full[box.x + x, box.y + y] = true }
+        }
+        return (image, full)
     }
 }

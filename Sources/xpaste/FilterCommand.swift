@@ -9,11 +9,17 @@ struct FilterCommand: AsyncParsableCommand {
         commandName: "filter",
         abstract: "Accept or reject the bank's pending instances with X-Paste's CLIP rule, per category.",
         discussion: """
-            Each pending cutout is put on white and scored by CLIP against "a photo of {name}" (score = 100 × \
-            cosine). Per category the bar is min(--min-clip, best − --tolerance), where best is the category's best \
-            score among cutouts whose area is in bounds (earlier filter decisions included); a cutout is kept when \
-            its score reaches the bar and its area ratio is within [--min-area, --max-area]. The score, the decision \
-            (decided by: filter) and its numbers are stored; earlier filter decisions the new best changes are \
+            Each pending cutout is scored by CLIP against "a photo of {name}" (score = 100 × cosine). \
+            --scoring xpaste (the default, X-Paste's reseg.py): the whole source image with the cutout's mask \
+            (alpha > 128) on white, padded to a square with white (centred), resized to 224 with PyTorch's bicubic, \
+            never cropped; an instance whose source image is not kept is scored on its cutout alone the same way. \
+            --scoring cutout: the stored cutout on white, shorter side resized to 224 and centre-cropped (crops the \
+            ends off elongated objects). Per category the bar is min(--min-clip, best − --tolerance), where best is \
+            the category's best score over every scored cutout, out-of-area ones included (as X-Paste's \
+            clean_pool.py; earlier filter decisions included); a cutout is kept when its score reaches the bar and \
+            its area ratio (the raw mask > 128 over the image, as the extractor records it) is within \
+            [--min-area, --max-area]. The score, the decision (decided by: filter) and its numbers, with the scoring \
+            that produced the score, are stored in the reason; earlier filter decisions the new best changes are \
             updated, decisions made by a person never. Progress goes to stderr, the summary to stdout.
             """)
 
@@ -40,6 +46,9 @@ struct FilterCommand: AsyncParsableCommand {
     @Option(help: "Cutouts per CLIP batch.")
     var batch = FilterParameters().batchSize
 
+    @Option(help: "How cutouts are scored: xpaste (whole source image + mask on white, padded square, X-Paste's) or cutout (the cutout, centre-cropped).")
+    var scoring = FilterParameters().scoring.rawValue
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -52,10 +61,14 @@ struct FilterCommand: AsyncParsableCommand {
         p.minArea = minArea
         p.maxArea = maxArea
         p.batchSize = batch
+        p.scoring = CLIPScoring(rawValue: scoring) ?? p.scoring
         return p
     }
 
     func validate() throws {
+        guard CLIPScoring(rawValue: scoring) != nil else {
+            throw ValidationError("--scoring: must be one of \(CLIPScoring.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(scoring)\"")
+        }
         if let problem = parameters.problem() {
             // The parameter type names its keys snake_case; the flags are their kebab-case forms.
             throw ValidationError("--" + problem.replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: "batch-size", with: "batch"))
@@ -73,7 +86,7 @@ struct FilterCommand: AsyncParsableCommand {
             let stage = FilterStage(bank: bank, scorer: scorer, executor: InferenceExecutor(), logger: logger)
             defer { StageCLI.endProgress() }
             return try await stage.run(
-                FilterStage.Options(categoryIds: categoryIds, rule: p.rule, batchSize: p.batchSize), progress: StageCLI.progress)
+                FilterStage.Options(categoryIds: categoryIds, rule: p.rule, batchSize: p.batchSize, scoring: p.scoring), progress: StageCLI.progress)
         }
         if json {
             print(try BankCLI.json(summary))

@@ -22,6 +22,7 @@ struct XPasteCommand: AsyncParsableCommand {
             ModelsCommand.self,
             BankCommand.self,
             CrawlCommand.self,
+            GenerateCommand.self,
             ExtractCommand.self,
             FilterCommand.self,
             CompositeCommand.self,

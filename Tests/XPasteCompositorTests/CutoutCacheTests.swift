@@ -72,6 +72,14 @@ import XPasteTestSupport
         let wideOut = try composer.compose(background: wide, backgroundObjects: [], plan: PastePlan(pastes: [big]))
         #expect(source.calls == 2 && composer.cutouts.heldBytes <= capacity)
         #expect(try roomy.compose(background: wide, backgroundObjects: [], plan: PastePlan(pastes: [big])).image == wideOut.image)
+
+        // X-Paste's bit-exact `.linear` resize works from the full cutout: that one is never trimmed.
+        var linear = p
+        linear.resizeFilter = .linear
+        let exact = ImageComposer(
+            parameters: linear, cutouts: CutoutCache(source: MemoryCutoutSource(images: [1: huge], categoryOf: [1: 1]), capacityBytes: 1 << 30))
+        _ = try exact.compose(background: background, backgroundObjects: [], plan: PastePlan(pastes: Array(pastes.prefix(2))))
+        #expect(exact.cutouts.heldBytes == huge.pixels.count)
     }
 
     @Test func trimmingKeepsTheLevelEverySmallerPasteUses() throws {

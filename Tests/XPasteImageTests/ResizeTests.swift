@@ -95,6 +95,43 @@ import Testing
         }
     }
 
+    /// `.linear` is `cv2.resize(…, INTER_LINEAR)` on straight RGBA (X-Paste's cutout resize), bit
+    /// for bit: a tiny 7 × 5 case, then shrinks and enlargements whose row widths take OpenCV's SIMD
+    /// loops and its tail, and the exact halving it turns into INTER_AREA.
+    @Test func linearMatchesOpenCVOnStraightRGBA() throws {
+        let ref = try RasterReference()
+        let photo = try ref.photo("chelsea.png", box: PixelBox(x: 120, y: 60, width: 96, height: 72))
+        var rgba = Image(width: 96, height: 72, format: .rgba8)
+        let alpha = noiseBytes(96 * 72, seed: 9)
+        for i in 0..<(96 * 72) {
+            for c in 0..<3 { rgba.pixels[i * 4 + c] = photo.pixels[i * 3 + c] }
+            rgba.pixels[i * 4 + 3] = i % 96 < 20 ? 0 : alpha[i]
+        }
+        let tiny = try rgba.cropped(to: PixelBox(x: 17, y: 3, width: 7, height: 5))
+        var jobs: [[String: Any]] = []
+        let tinyInput = try ref.write(tiny, as: "tiny.raw")
+        let tinyTargets = [(11, 9), (3, 2), (7, 5), (14, 10), (1, 1)]
+        for (ow, oh) in tinyTargets {
+            jobs.append(["op": "cv", "in": tinyInput, "w": 7, "h": 5, "channels": 4, "ow": ow, "oh": oh,
+                         "interpolation": "linear", "out": ref.path("tiny-\(ow)x\(oh).raw")])
+        }
+        let input = try ref.write(rgba, as: "in.raw")
+        let targets = [(48, 36), (41, 30), (95, 71), (17, 50), (150, 101), (5, 4), (2, 90), (33, 33), (1, 72)]
+        for (ow, oh) in targets {
+            jobs.append(["op": "cv", "in": input, "w": 96, "h": 72, "channels": 4, "ow": ow, "oh": oh,
+                         "interpolation": "linear", "out": ref.path("\(ow)x\(oh).raw")])
+        }
+        try ref.run("resize_reference.py", jobs)
+        for (ow, oh) in tinyTargets {
+            let mine = try tiny.resized(width: ow, height: oh, filter: .linear)
+            #expect(maxAbsDiff(mine.pixels, try ref.read("tiny-\(ow)x\(oh).raw")) == 0, "tiny linear \(ow)×\(oh)")
+        }
+        for (ow, oh) in targets {
+            let mine = try rgba.resized(width: ow, height: oh, filter: .linear)
+            #expect(maxAbsDiff(mine.pixels, try ref.read("\(ow)x\(oh).raw")) == 0, "linear \(ow)×\(oh)")
+        }
+    }
+
     @Test func areaOnMaskMatchesOpenCVAndEnlargingStaysWithinOne() throws {
         let ref = try RasterReference()
         let mask = try Mask(width: 45, height: 38, values: noiseBytes(45 * 38, seed: 7))

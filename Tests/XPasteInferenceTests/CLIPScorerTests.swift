@@ -91,14 +91,14 @@ struct CLIPScorerTests {
 
     @Test func keepRuleUsesTheCategoryBarAndAreaBounds() {
         let rule = CLIPFilterRule()
-        // Best in bounds is 30, so the bar is min(21, 29) = 21.
+        // Best over every cutout is 40 (out of area), so the bar is min(21, 39) = 21.
         let strong = rule.decide([
             .init(score: 30, areaRatio: 0.5), .init(score: 21, areaRatio: 0.3), .init(score: 20.9, areaRatio: 0.3),
             .init(score: 40, areaRatio: 0.99), .init(score: 25, areaRatio: 0.01),
         ])
         #expect(strong.map(\.keep) == [true, true, false, false, false])
         #expect(strong.map(\.reason) == [.kept, .kept, .lowScore, .area, .area])
-        #expect(strong.allSatisfy { $0.bar == 21 && $0.best == 30 })
+        #expect(strong.allSatisfy { $0.bar == 21 && $0.best == 40 })
         // A weak category: best 18, bar = 17, so 17.5 is kept although under 21.
         let weak = rule.decide([.init(score: 18, areaRatio: 0.2), .init(score: 17.5, areaRatio: 0.2), .init(score: 16.9, areaRatio: 0.2)])
         #expect(weak.map(\.keep) == [true, true, false])
@@ -106,5 +106,76 @@ struct CLIPScorerTests {
         #expect(rule.decide([]).isEmpty)
         let custom = CLIPFilterRule(minScore: 25, tolerance: 3, minAreaRatio: 0.1, maxAreaRatio: 0.8)
         #expect(custom.decide([.init(score: 26, areaRatio: 0.5), .init(score: 23, areaRatio: 0.5)]).map(\.keep) == [true, true])
+    }
+
+    /// Where X-Paste's rule and a best-in-area rule differ: in-area {18, 17.5} and an out-of-area
+    /// 25. X-Paste's `clean_pool.py` takes `np.max` over every score, so the bar is min(21, 24) = 21
+    /// and neither in-area cutout is kept (a best-in-area rule would set the bar at 17 and keep both).
+    @Test func theBarCountsOutOfAreaCutoutsAsXPasteDoes() {
+        let decisions = CLIPFilterRule().decide([
+            .init(score: 18, areaRatio: 0.3), .init(score: 17.5, areaRatio: 0.4), .init(score: 25, areaRatio: 0.97),
+        ])
+        #expect(decisions.map(\.keep) == [false, false, false])
+        #expect(decisions.map(\.reason) == [.lowScore, .lowScore, .area])
+        #expect(decisions.allSatisfy { $0.best == 25 && $0.bar == 21 })
+    }
+
+    /// The test mask of `Reference/xpaste_clip_input.py`: an ellipse across the whole width
+    /// (semi-axes w/2 and h/6) and a separate 20 × 15 rectangle at (5, 5) — two components, and an
+    /// object the cutout scoring's centre crop would cut the ends off.
+    static func twoComponentMask(width w: Int, height h: Int) -> BinaryMask {
+        var mask = BinaryMask(width: w, height: h)
+        for y in 0..<h {
+            for x in 0..<w {
+                let dx = 2 * x + 1 - w, dy = 2 * y + 1 - h
+                let ellipse = dx * dx * h * h + 9 * dy * dy * w * w <= (w * h) * (w * h)
+                let rect = (5..<25).contains(x) && (5..<20).contains(y)
+                mask[x, y] = ellipse || rect
+            }
+        }
+        return mask
+    }
+
+    /// X-Paste's scoring end to end on the tiny model: the tensor the model is fed equals
+    /// X-Paste's preprocessing of the mask on white (reseg.py, computed by the reference script)
+    /// within 1e-6, and the scores are the model's own on that tensor. chelsea (451 × 300) and
+    /// motorcycle_left (741 × 500) are padded to a square; astronaut (512²) and logo (500², RGBA,
+    /// alpha dropped as PIL's convert("RGB") does) are X-Paste's square case.
+    @Test(arguments: ["chelsea.png", "motorcycle_left.png", "astronaut.png", "logo.png"])
+    func xpasteScoringFeedsTheModelXPastesPreprocessing(name: String) throws {
+        let path = SharedData.image(name).path
+        let out = try ReferencePython.run(script: "Tests/XPasteInferenceTests/Reference/xpaste_clip_input.py", arguments: [path, "224"])
+        let bytes = try #require(Data(base64Encoded: out))
+        let reference = bytes.withUnsafeBytes { raw in
+            (0..<(bytes.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+        }
+        let image = try ImageCodec.decode(contentsOf: path)
+        let mask = Self.twoComponentMask(width: image.width, height: image.height)
+        let ours = try CLIPPreprocessor().xpastePixelValues(image, mask: mask)
+        #expect(ours.count == 3 * 224 * 224 && reference.count == ours.count)
+        let worst = zip(ours, reference).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        #expect(worst <= 1e-6, "\(name): largest difference \(worst)")
+
+        let scorer = try Self.scorer(maxBatch: 2)
+        let prompts = ["a photo of cat", "a photo of rocket"]
+        let scores = try scorer.xpasteScores(images: [image], masks: [mask], prompts: prompts)[0]
+        let (ids, attention) = try scorer.tokenizer.batch(prompts)
+        let logits = try #require(try Fixtures.reference(
+            model: Fixtures.model("clip_tiny.onnx"),
+            inputs: ["input_ids": ids, "attention_mask": attention, "pixel_values": try Tensor(floats: reference, shape: [1, 3, 224, 224])]
+        )["logits_per_image"]).floats()
+        for j in prompts.indices { #expect(abs(scores[j] - logits[j]) < 1e-3, "\(name) prompt \(j): \(scores[j]) vs \(logits[j])") }
+    }
+
+    /// Values of X-Paste's input for chelsea.png and the two-component mask, kept so the check
+    /// stands without Python. Produced by:
+    /// `.venv/bin/python -c "import base64,subprocess,numpy as np; a=np.frombuffer(base64.b64decode(subprocess.check_output(['.venv/bin/python','Tests/XPasteInferenceTests/Reference/xpaste_clip_input.py','../shared/data/images/chelsea.png','224'])),'<f4'); print([repr(float(a[i])) for i in (0, 25200, 57096, 145162)])"`
+    @Test func xpasteInputMatchesRecordedReferenceValues() throws {
+        let image = try ImageCodec.decode(contentsOf: SharedData.image("chelsea.png").path)
+        let ours = try CLIPPreprocessor().xpastePixelValues(image, mask: Self.twoComponentMask(width: image.width, height: image.height))
+        let recorded: [(Int, Float)] = [(0, 1.9303361177444458), (25200, 0.9205446839332581), (57096, 2.0748836994171143), (145162, 2.145897150039673)]
+        for (i, value) in recorded { #expect(abs(ours[i] - value) <= 1e-6, "index \(i): \(ours[i]) vs \(value)") }
+        // Index 0 is padding (white) and index 145162 lies outside the object: both are 1.0 normalised.
+        #expect(abs(ours[0] - (1 - CLIPPreprocessor.clipMean[0]) / CLIPPreprocessor.clipStd[0]) <= 1e-6)
     }
 }

@@ -46,7 +46,8 @@ struct ExtractorTests {
                     let expected = binary[x, y] ? Array(image.pixel(x: x, y: y)[0..<3]) : [255, 255, 255]
                     #expect(onWhite.pixel(x: x, y: y) == expected)
                 }
-                let alone = try scorer.scores(images: [onWhite], prompts: [CLIPScorer.prompt(for: request.categoryName)])[0][0]
+                // Scored X-Paste's way: the whole image and its mask, never cropped.
+                let alone = try scorer.xpasteScores(images: [image], masks: [binary], prompts: [CLIPScorer.prompt(for: request.categoryName)])[0][0]
                 expectedScores.append(binary.area > 0 ? alone : nil)
                 let got = result.candidates[s].score
                 #expect((got == nil) == (binary.area == 0))
@@ -61,6 +62,7 @@ struct ExtractorTests {
             #expect(result.mask == winningMask)
             #expect(result.object == (try ObjectCutout.cut(image, by: winningMask)))
             #expect(result.segmenter == segmenters[winner].name && result.score == result.candidates[winner].score)
+            #expect(result.areaRatio == Double(result.candidates[winner].maskArea) / Double(image.pixelCount))
             print("\(request.categoryName): " + result.candidates.map { "\($0.segmenter) \($0.score.map { String(format: "%.3f", $0) } ?? "–")" }
                 .joined(separator: ", ") + " → \(result.segmenter ?? "none"), area \(result.object.map { String(format: "%.3f", $0.areaRatio) } ?? "–")")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import XPastePipeline
+import XPasteStages
 import XPasteTestSupport
 
 /// Pipeline files: the shipped ones load, bad ones fail with the file, line and field.
@@ -83,11 +84,16 @@ struct PipelineSpecParserTests {
         #expect(alias?.description.contains("alias") == true || alias?.description.contains("unknown field") == true)
     }
 
-    @Test func unavailableStagesStillParse() throws {
-        // generate's parameters are checked when that stage exists; the file loads. crawl's are checked now.
+    @Test func sourcingStagesParseTheirParameters() throws {
         let spec = try PipelineSpecParser.parse(yaml: "name: p\nstages:\n  - stage: crawl\n    with: {count: 5}\n", origin: "p.yaml")
         #expect(spec.stages[0].stage == .crawl)
-        #expect(throws: PipelineError.self) { try StagePlan.make(.generate, parameters: nil, path: "x") }
+        #expect(try StagePlan.make(.generate, parameters: nil, path: "x") == .generate(GenerateParameters()))
+        #expect(try StagePlan.make(.generate, parameters: .object(["steps": .int(4), "scheduler": .string("euler")]), path: "x")
+            == .generate({ var p = GenerateParameters(); p.steps = 4; p.scheduler = "euler"; return p }()))
+        #expect(throws: PipelineError.invalidRequest(field: "x.width", message: "must be a multiple of 8 in 64…2048, got 500")) {
+            try StagePlan.make(.generate, parameters: .object(["width": .int(500)]), path: "x")
+        }
+        #expect(throws: PipelineError.self) { try StagePlan.make(.generate, parameters: .object(["scheduler": .string("lms")]), path: "x") }
         #expect(try StagePlan.make(.crawl, parameters: .object(["count": .int(5)]), path: "x") == .crawl({ var p = CrawlParameters(); p.count = 5; return p }()))
         #expect(throws: PipelineError.invalidRequest(field: "x.count", message: "must be in 1…1000000")) {
             try StagePlan.make(.crawl, parameters: .object(["count": .int(0)]), path: "x")

@@ -1,6 +1,10 @@
 /// X-Paste's CLIP keep rule for the cutouts of one category: keep a cutout when its score is at
 /// least `min(minScore, best − tolerance)` (best = the category's highest score) and its mask
 /// covers between `minAreaRatio` and `maxAreaRatio` of its source image.
+///
+/// As in X-Paste's `clean_pool.py`, `best` is the highest score of every scored cutout of the
+/// category, those outside the area bounds included (`np.max` over all clip scores, before the area
+/// test), and the area is the raw mask's share of the image (`mask > 128`, every component).
 public struct CLIPFilterRule: Sendable, Hashable, Codable {
     /// The score that always suffices (X-Paste's README: 21).
     public var minScore: Float
@@ -59,11 +63,11 @@ public struct CLIPFilterRule: Sendable, Hashable, Codable {
         public let areaRatio: Double
     }
 
-    /// Decides every candidate of one category; the bar uses the best score among those whose area
-    /// is in bounds (a huge or tiny mask must not raise the bar for the rest).
+    /// Decides every candidate of one category. The bar uses the best score over every candidate,
+    /// out-of-area ones included, as X-Paste does: an out-of-area cutout that scores high raises the
+    /// bar for the rest (in-area {18, 17.5} with an out-of-area 25 keep nothing).
     public func decide(_ candidates: [Candidate]) -> [Decision] {
-        let inBounds = candidates.filter { $0.areaRatio >= minAreaRatio && $0.areaRatio <= maxAreaRatio }
-        let best = inBounds.map(\.score).max() ?? candidates.map(\.score).max() ?? 0
+        let best = candidates.map(\.score).max() ?? 0
         let bar = min(minScore, best - tolerance)
         return candidates.map { c in
             let areaOK = c.areaRatio >= minAreaRatio && c.areaRatio <= maxAreaRatio

@@ -130,6 +130,12 @@ public final class CLIPScorer: Sendable {
         try scores(pixels: preprocessor.batch(images), prompts: prompts)
     }
 
+    /// Scores of every image cut by its mask on white, X-Paste's way (`CLIPScoring.xpaste`: the
+    /// whole image, every mask component, padded to a square, never cropped), against every prompt.
+    public func xpasteScores(images: [Image], masks: [BinaryMask], prompts: [String]) throws(InferenceError) -> [[Float]] {
+        try scores(pixels: preprocessor.xpasteBatch(images, masks: masks), prompts: prompts)
+    }
+
     /// X-Paste's prompt for a category: `a photo of {name}`, with LVIS's underscores as spaces.
     public static func prompt(for categoryName: String) -> String {
         "a photo of \(categoryName.replacingOccurrences(of: "_", with: " "))"

@@ -37,6 +37,12 @@ public enum ModelCatalog {
                  summary: "CLIP ViT-B/32, optimum single graph (~600 MB; checksum recorded on first pull)"),
             clip("clip-vit-l-14", repository: "Xenova/clip-vit-large-patch14", variant: "vit-l-14",
                  summary: "CLIP ViT-L/14 (X-Paste's filter), optimum single graph (~1.7 GB; checksum recorded on first pull)"),
+            stableDiffusion("sd-1.5", repository: "onnx-community/stable-diffusion-v1-5-ONNX", variant: "sd-1.5",
+                            unetFiles: ["unet/model.onnx", "unet/weights.pb"],
+                            summary: "Stable Diffusion 1.5 (X-Paste's generator), optimum ONNX export, fp32 (~5.5 GB; checksums recorded on first pull)"),
+            stableDiffusion("sd-turbo", repository: "schmuell/sd-turbo-ort-web", variant: "sd-turbo",
+                            unetFiles: ["unet/model.onnx"],
+                            summary: "sd-turbo (SD 2.1 distilled, 1–4 steps: --steps 1 --guidance 0 --scheduler euler), fp16 ONNX (~2.5 GB; checksums recorded on first pull)"),
         ]
         all.sort { $0.manifest.name < $1.manifest.name }
         return Dictionary(uniqueKeysWithValues: all.map { ($0.manifest.name, $0) })
@@ -50,6 +56,19 @@ public enum ModelCatalog {
                 name: name, family: .segmenter, variant: name, source: rembg + file,
                 files: [.init(path: "model.onnx", sha256: sha256, bytes: bytes, url: rembg + file)],
                 preprocessing: preprocessing),
+            summary: summary)
+    }
+
+    /// A Stable Diffusion folder in optimum's layout (the files `StableDiffusionModel` reads).
+    private static func stableDiffusion(_ name: String, repository: String, variant: String, unetFiles: [String], summary: String) -> Entry {
+        let base = "https://huggingface.co/\(repository)/resolve/main/"
+        let paths = ["model_index.json", "scheduler/scheduler_config.json", "text_encoder/model.onnx", "tokenizer/merges.txt",
+                     "tokenizer/vocab.json", "tokenizer/special_tokens_map.json", "tokenizer/tokenizer_config.json"]
+            + unetFiles + ["vae_decoder/model.onnx"]
+        return Entry(
+            manifest: ModelManifest(
+                name: name, family: .stableDiffusion, variant: variant, source: "https://huggingface.co/\(repository)",
+                files: paths.map { ModelManifest.File(path: $0, url: base + $0) }),
             summary: summary)
     }
 

@@ -48,6 +48,8 @@ public struct ModelDownloader: Sendable {
                 logger.warning("checksum differs, downloading again", metadata: ["file": "\(file.path)"])
                 try? FileManager.default.removeItem(at: destination)
             }
+            // Multi-folder models (Stable Diffusion's unet/, tokenizer/, …) need their subfolder first.
+            try? FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             let partial = destination.appendingPathExtension("partial")
             try await FileFetch(url: url, partial: partial, label: file.path, progress: progress).run(logger: logger)
             let digest = try ModelChecksum.sha256Hex(ofFile: partial.path)

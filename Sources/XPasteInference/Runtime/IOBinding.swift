@@ -42,6 +42,37 @@ public final class IOBinding {
         boundInputs[name] = value
     }
 
+    /// Binds a float or float16 input straight from `values` (converted to the input's type), with
+    /// no intermediate `Tensor`: what a loop that rebinds an input every step uses.
+    public func bindInput(_ name: String, floats values: UnsafeBufferPointer<Float>, shape: [Int]) throws(InferenceError) {
+        guard let info = session.input(named: name) else {
+            throw .invalidInput("the model has no input \(name)")
+        }
+        let value: ValueHandle
+        if let kept = boundInputs[name], kept.shape == shape, kept.elementType == info.elementType {
+            // Same shape as last time: write into the value already bound instead of allocating.
+            try kept.write(floats: values)
+            value = kept
+        } else {
+            value = try ValueHandle(floats: values, shape: shape, elementType: info.elementType, environment: session.environment)
+        }
+        // Bound again even when reused: providers on other devices copy the input at bind time.
+        try session.environment.runtime.check(
+            xo_BindInput(session.environment.runtime.api, handle, name, value.handle), "BindInput(\(name))")
+        boundInputs[name] = value
+    }
+
+    /// Runs the session on the bound inputs and reads the bound output `name` as floats into
+    /// `buffer` (reused across calls); returns its shape. Other bound outputs are discarded.
+    public func run(readingFloats name: String, into buffer: inout [Float]) throws(InferenceError) -> [Int] {
+        guard let index = boundOutputs.firstIndex(of: name) else { throw .invalidInput("output \(name) is not bound") }
+        let values = try runValues()
+        guard index < values.count, let value = values[index] else {
+            throw .runtimeFailure(operation: "RunWithBinding", ortCode: 1, message: "no value for output \(name)")
+        }
+        return try value.readFloats(into: &buffer)
+    }
+
     /// Binds the output `name` to CPU memory that ONNX Runtime allocates at each run, so its shape
     /// may change from run to run.
     public func bindOutput(_ name: String) throws(InferenceError) {
@@ -74,6 +105,17 @@ public final class IOBinding {
 
     /// Runs the session on the bound inputs and returns the bound outputs by name.
     public func run() throws(InferenceError) -> [String: Tensor] {
+        let owned = try runValues()
+        var out: [String: Tensor] = [:]
+        for (name, value) in zip(boundOutputs, owned) {
+            guard let value else { continue }
+            out[name] = try value.tensor()
+        }
+        return out
+    }
+
+    /// Runs and returns the bound outputs' values, in binding order.
+    private func runValues() throws(InferenceError) -> [ValueHandle?] {
         let runtime = session.environment.runtime
         let api = runtime.api
         // A run leaves its output values bound, and a later run with other shapes would be refused
@@ -85,7 +127,7 @@ public final class IOBinding {
         var values: UnsafeMutablePointer<OpaquePointer?>?
         var count = 0
         try runtime.check(xo_GetBoundOutputValues(api, handle, allocator, &values, &count), "GetBoundOutputValues")
-        guard let values else { return [:] }
+        guard let values else { return [] }
         // The array comes from `allocator`; each value in it is ours to release.
         let owned = (0..<count).map { values[$0].map { ValueHandle(adopting: $0, environment: session.environment) } }
         _ = xo_AllocatorFree(api, allocator, values).map { xo_ReleaseStatus(api, $0) }
@@ -94,11 +136,6 @@ public final class IOBinding {
                 operation: "GetBoundOutputValues", ortCode: 1,
                 message: "\(owned.count) values for \(boundOutputs.count) bound outputs")
         }
-        var out: [String: Tensor] = [:]
-        for (name, value) in zip(boundOutputs, owned) {
-            guard let value else { continue }
-            out[name] = try value.tensor()
-        }
-        return out
+        return owned
     }
 }

@@ -5,6 +5,9 @@ import Foundation
 final class ValueHandle {
     let environment: InferenceEnvironment
     let handle: OpaquePointer
+    /// Shape and element type when this side created the value (nil for adopted values).
+    private(set) var shape: [Int]?
+    private(set) var elementType: TensorElementType?
 
     /// Takes ownership of a value ONNX Runtime returned.
     init(adopting handle: OpaquePointer, environment: InferenceEnvironment) {
@@ -32,6 +35,80 @@ final class ValueHandle {
         try runtime.check(xo_GetTensorMutableData(runtime.api, value, &data), "GetTensorMutableData")
         guard let data else { throw .runtimeFailure(operation: "GetTensorMutableData", ortCode: 1, message: "no data") }
         tensor.bytes.withUnsafeBytes { data.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+    }
+
+    /// A float or float16 value of `shape` filled from `values`, converted on the way in: one
+    /// pass, no intermediate `Tensor` (the denoising loop binds one of these every step).
+    convenience init(
+        floats values: UnsafeBufferPointer<Float>, shape: [Int], elementType: TensorElementType, environment: InferenceEnvironment
+    ) throws(InferenceError) {
+        guard elementType == .float || elementType == .float16 else {
+            throw .unsupportedElementType("cannot write floats into a \(elementType) value")
+        }
+        guard shape.reduce(1, *) == values.count else { throw .invalidInput("shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)") }
+        let runtime = environment.runtime
+        let allocator = try runtime.defaultAllocator()
+        let dims = shape.map(Int64.init)
+        var value: OpaquePointer?
+        try runtime.check(
+            xo_CreateTensorAsOrtValue(runtime.api, allocator, dims, dims.count, elementType.rawValue, &value), "CreateTensorAsOrtValue")
+        guard let value else { throw .runtimeFailure(operation: "CreateTensorAsOrtValue", ortCode: 1, message: "no value returned") }
+        self.init(adopting: value, environment: environment)
+        self.shape = shape
+        self.elementType = elementType
+        try write(floats: values)
+    }
+
+    /// Overwrites a float or float16 value this side created with `values` (as many as it holds).
+    func write(floats values: UnsafeBufferPointer<Float>) throws(InferenceError) {
+        guard let shape, let elementType, shape.reduce(1, *) == values.count else {
+            throw .invalidInput("cannot write \(values.count) floats into this value")
+        }
+        guard !values.isEmpty else { return }
+        let runtime = environment.runtime
+        var data: UnsafeMutableRawPointer?
+        try runtime.check(xo_GetTensorMutableData(runtime.api, handle, &data), "GetTensorMutableData")
+        guard let data else { throw .runtimeFailure(operation: "GetTensorMutableData", ortCode: 1, message: "no data") }
+        if elementType == .float {
+            data.copyMemory(from: values.baseAddress!, byteCount: values.count * 4)
+        } else {
+            let out = data.bindMemory(to: UInt16.self, capacity: values.count)
+            for i in 0..<values.count { out[i] = HalfPrecision.bits(from: values[i]) }
+        }
+    }
+
+    /// Reads a float, float16 or bfloat16 value into `buffer` (resized to fit), converting on the
+    /// way out; returns the value's shape.
+    func readFloats(into buffer: inout [Float]) throws(InferenceError) -> [Int] {
+        let runtime = environment.runtime
+        var info: OpaquePointer?
+        try runtime.check(xo_GetTensorTypeAndShape(runtime.api, handle, &info), "GetTensorTypeAndShape")
+        guard let info else { throw .unsupportedElementType("the value is not a tensor") }
+        defer { xo_ReleaseTensorTypeAndShapeInfo(runtime.api, info) }
+        let (type, dims64) = try TensorShapeReader.read(info, runtime: runtime)
+        let shape = dims64.map { Int($0) }
+        let count = shape.reduce(1, *)
+        guard let elementType = TensorElementType(rawValue: type), [.float, .float16, .bfloat16].contains(elementType) else {
+            throw .unsupportedElementType("cannot read element type \(type) as floats")
+        }
+        if buffer.count != count { buffer = [Float](repeating: 0, count: count) }
+        guard count > 0 else { return shape }
+        var data: UnsafeMutableRawPointer?
+        try runtime.check(xo_GetTensorMutableData(runtime.api, handle, &data), "GetTensorMutableData")
+        guard let data else { throw .runtimeFailure(operation: "GetTensorMutableData", ortCode: 1, message: "no data") }
+        buffer.withUnsafeMutableBufferPointer { out in
+            switch elementType {
+            case .float:
+                UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: data, byteCount: count * 4)
+            case .float16:
+                let bits = data.bindMemory(to: UInt16.self, capacity: count)
+                for i in 0..<count { out[i] = HalfPrecision.float(from: bits[i]) }
+            default:
+                let bits = data.bindMemory(to: UInt16.self, capacity: count)
+                for i in 0..<count { out[i] = Float(bitPattern: UInt32(bits[i]) << 16) }
+            }
+        }
+        return shape
     }
 
     deinit {

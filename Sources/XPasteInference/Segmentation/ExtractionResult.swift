@@ -35,4 +35,10 @@ public struct ExtractionResult: Sendable, Hashable {
     public var segmenter: String? { winner.map { candidates[$0].segmenter } }
     /// The winning segmenter's score.
     public var score: Float? { winner.flatMap { candidates[$0].score } }
+    /// The winner's raw mask area over the image's pixel count (X-Paste's `mask_area`: every
+    /// component above the threshold, before the clean-up), which the filter's area bounds judge.
+    public var areaRatio: Double? {
+        guard let winner, let mask, mask.width > 0, mask.height > 0 else { return nil }
+        return Double(candidates[winner].maskArea) / Double(mask.width * mask.height)
+    }
 }

@@ -2,7 +2,7 @@ import XPasteImage
 
 /// X-Paste's instance extractor: several segmenters per image, each soft mask binarised (value
 /// above `threshold`), the image cut by it onto a white background and scored by CLIP against the
-/// category's prompt (`a photo of {name}`); the segmenter whose cutout scores best wins, and its
+/// category's prompt (`a photo of {name}`, `CLIPScoring.xpaste`); the segmenter whose cutout scores best wins, and its
 /// mask is cleaned up into the cutout (`ObjectCutout`: largest component, holes filled, soft alpha
 /// inside, tight crop).
 ///
@@ -70,21 +70,21 @@ public final class InstanceExtractor: Sendable {
         let binaries = masks.map { $0.map { $0.binarized(threshold: threshold + 1) } }
         let areas = binaries.map { $0.map(\.area) }
 
-        // Every non-empty (image, segmenter) cutout on white, scored in one batched call.
+        // Every non-empty (image, segmenter) pair scored X-Paste's way (`CLIPScoring.xpaste`: the
+        // whole image, the binary mask's every component on white), in one batched call.
         var scores = [[Float?]](repeating: [Float?](repeating: nil, count: images.count), count: segmenters.count)
         if let scorer {
             var scored: [(s: Int, i: Int)] = []
-            var cutouts: [Image] = []
             for s in segmenters.indices {
-                for i in images.indices where areas[s][i] > 0 {
-                    scored.append((s, i))
-                    cutouts.append(try onBackground(images[i], binaries[s][i]))
-                }
+                for i in images.indices where areas[s][i] > 0 { scored.append((s, i)) }
             }
-            if !cutouts.isEmpty {
+            if !scored.isEmpty {
                 let prompts = Array(Set(requests.map { CLIPScorer.prompt(for: $0.categoryName) })).sorted()
                 let column = Dictionary(uniqueKeysWithValues: prompts.enumerated().map { ($1, $0) })
-                let matrix = try scorer.scores(images: cutouts, prompts: prompts)
+                var preprocessor = scorer.preprocessor
+                preprocessor.background = background
+                let pixels = try preprocessor.xpasteBatch(scored.map { images[$0.i] }, masks: scored.map { binaries[$0.s][$0.i] })
+                let matrix = try scorer.scores(pixels: pixels, prompts: prompts)
                 for (k, pair) in scored.enumerated() {
                     scores[pair.s][pair.i] = matrix[k][column[CLIPScorer.prompt(for: requests[pair.i].categoryName)]!]
                 }

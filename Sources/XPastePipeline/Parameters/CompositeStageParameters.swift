@@ -31,7 +31,7 @@ public struct CompositeStageParameters: StageParameters {
     public init() {}
 
     public static var optionalKeys: Set<String> {
-        ["backgrounds", "annotations", "size_prior", "images", "min_clip_score", "max_image_side", "max_skipped"]
+        ["backgrounds", "annotations", "size_prior", "images", "min_clip_score", "max_image_side", "lsj", "max_skipped"]
     }
 
     enum CodingKeys: String, CodingKey {

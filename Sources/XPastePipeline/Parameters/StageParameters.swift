@@ -162,3 +162,5 @@ extension ExtractParameters: StageParameters {
 }
 
 extension FilterParameters: StageParameters {}
+
+extension GenerateParameters: StageParameters {}

@@ -115,6 +115,8 @@ public struct JobPlanner: Sendable {
         case .crawl(let p):
             if let u = p.urls { _ = try paths.resolve(u, field: "\(field).urls") }
             if let f = p.folder { _ = try paths.resolve(f, field: "\(field).folder") }
+        case .generate(let p):
+            if p.model.hasPrefix("/") { _ = try paths.resolve(p.model, field: "\(field).model") }
         case .extract, .filter:
             break
         }

@@ -45,7 +45,7 @@ public final class JobRunner: Service, Sendable {
 
     /// The stage runners this build has.
     public static let builtInStages: [any PipelineStageRunner] = [
-        IngestStageRunner(), CrawlStageRunner(), ExtractStageRunner(), FilterStageRunner(), CompositeStageRunner(), ModelPullStageRunner(),
+        IngestStageRunner(), CrawlStageRunner(), GenerateStageRunner(), ExtractStageRunner(), FilterStageRunner(), CompositeStageRunner(), ModelPullStageRunner(),
     ]
 
     /// A runner.

@@ -25,7 +25,9 @@ public enum ModelRequirements {
                 if let clip = p.effectiveCLIP { out.append(Requirement(name: clip, family: ModelManifest.Family.clip.rawValue, stage: id)) }
             case .filter(let p):
                 out.append(Requirement(name: p.clip, family: ModelManifest.Family.clip.rawValue, stage: id))
-            case .ingest, .crawl, .composite:
+            case .generate(let p) where !p.model.hasPrefix("/"):
+                out.append(Requirement(name: p.model, family: ModelManifest.Family.stableDiffusion.rawValue, stage: id))
+            case .ingest, .crawl, .generate, .composite:
                 break
             }
         }

@@ -6,6 +6,8 @@ public enum StagePlan: Sendable, Hashable {
     case ingest(IngestParameters)
     /// Crawl web images of each category.
     case crawl(CrawlParameters)
+    /// Draw images of each category with Stable Diffusion.
+    case generate(GenerateParameters)
     /// Cut objects out of pending sources.
     case extract(ExtractParameters)
     /// Keep the cutouts CLIP agrees with.
@@ -18,6 +20,7 @@ public enum StagePlan: Sendable, Hashable {
         switch self {
         case .ingest: .ingest
         case .crawl: .crawl
+        case .generate: .generate
         case .extract: .extract
         case .filter: .filter
         case .composite: .composite
@@ -29,6 +32,7 @@ public enum StagePlan: Sendable, Hashable {
         switch self {
         case .ingest(let p): p.value
         case .crawl(let p): p.value
+        case .generate(let p): p.value
         case .extract(let p): p.value
         case .filter(let p): p.value
         case .composite(let p): p.value
@@ -45,9 +49,7 @@ public enum StagePlan: Sendable, Hashable {
         case .crawl: return .crawl(try CrawlParameters.decode(parameters, at: path))
         case .models:
             throw .invalidRequest(field: path, message: "the models stage is added by the service for pull_missing, not named in pipelines")
-        case .generate:
-            throw .stageUnavailable(
-                stage: "generate", message: "the text-to-image generator is not part of this build yet; use the upload pipeline")
+        case .generate: return .generate(try GenerateParameters.decode(parameters, at: path))
         }
     }
 }

@@ -23,7 +23,8 @@ public struct FilterStageRunner: PipelineStageRunner {
         let stage = FilterStage(bank: env.bank, scorer: scorer, executor: env.deviceQueue, logger: env.logger)
         do throws(StageError) {
             let summary = try await stage.run(
-                FilterStage.Options(categoryIds: job.categories.map(\.id), rule: p.rule, batchSize: p.batchSize, decodeLimits: env.decodeLimits),
+                FilterStage.Options(categoryIds: job.categories.map(\.id), rule: p.rule, batchSize: p.batchSize, decodeLimits: env.decodeLimits,
+                    scoring: p.scoring),
                 progress: context.progress, shouldContinue: context.shouldContinue)
             return "\(summary.accepted) accepted, \(summary.rejected) rejected"
         } catch {
