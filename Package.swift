@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        // One SHA-256 for blobs and model files (BoringSSL's, with the CPU's SHA extensions); the
+        // range admits the 4.x that swift-certificates and swift-nio-extras already resolve.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // A C target rather than a bare system-library module: libpng and libjpeg report errors with
@@ -45,6 +48,7 @@ let package = Package(
             dependencies: [
                 "XPasteImage", "XPasteLVIS",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -56,7 +60,11 @@ let package = Package(
         ),
         .target(
             name: "XPasteInference",
-            dependencies: ["COnnxRuntime", "XPasteImage", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "COnnxRuntime", "XPasteImage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "XPasteCompositor",
@@ -114,7 +122,11 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .testTarget(name: "XPasteLVISTests", dependencies: ["XPasteLVIS", "XPasteTestSupport"], exclude: ["Reference"]),
-        .testTarget(name: "XPasteBankTests", dependencies: ["XPasteBank", "XPasteTestSupport"], exclude: ["Reference"]),
+        .testTarget(
+            name: "XPasteBankTests",
+            dependencies: ["XPasteBank", "XPasteTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Reference"]
+        ),
         .testTarget(
             name: "XPasteInferenceTests",
             dependencies: ["XPasteInference", "XPasteTestSupport"],

@@ -53,7 +53,7 @@ public struct BankExporter: Sendable {
             for (instance, cutout) in zip(page.instances, cutouts) {
                 // Verify on read: a blob whose bytes no longer match its hash is reported and skipped,
                 // never exported as if it were the cutout.
-                guard SHA256.hash(cutout.png) == cutout.sha256 else {
+                guard SHA256Digest(hashing: cutout.png) == cutout.sha256 else {
                     logger.error("corrupt blob skipped: its bytes do not match its SHA-256",
                                  metadata: ["instance": "\(instance.id)", "sha256": "\(cutout.sha256)"])
                     corrupt.append(instance.id)

@@ -90,7 +90,6 @@ public struct BankImporter: Sendable {
     /// `categories.json` beside the pool (an xpaste export), else `lvis_<id>` until the LVIS
     /// vocabulary is loaded.
     public func importPool(_ poolFile: URL) throws(BankError) -> ImportSummary {
-        let raw: [String: [String]]
         guard Self.isRegularFile(poolFile.path) else {
             throw BankError.io("cannot read \(poolFile.path): missing or not a regular file")
         }
@@ -98,41 +97,21 @@ public struct BankImporter: Sendable {
         do { data = try Data(contentsOf: poolFile, options: .mappedIfSafe) } catch {
             throw BankError.io("cannot read \(poolFile.path): \(error.localizedDescription)")
         }
-        do {
-            raw = try JSONDecoder().decode([String: [String]].self, from: data)
-        } catch {
-            throw BankError.invalidImport("\(poolFile.path) is not an X-Paste pool (a JSON object of category index → list of paths): \(Self.describe(error))")
-        }
         let folder = poolFile.deletingLastPathComponent()
+        let pool = try PoolFile(data, path: poolFile.path, folder: folder)
         var summary = ImportSummary()
         let exported = try exportMetadata(in: folder, summary: &summary)
         var items: [Item] = []
-        for key in raw.keys.sorted(by: { (Int($0) ?? -1, $0) < (Int($1) ?? -1, $1) }) {
-            guard let index = Int(key), index >= 0, Int64(index) + 1 < BankCategory.userIdBase else {
-                throw BankError.invalidImport("pool key \"\(key)\" is not a 0-based LVIS category index")
-            }
-            let categoryId = Int64(index) + 1
+        for entry in pool.entries {
+            let categoryId = entry.categoryId
             if try bank.category(id: categoryId) == nil {
                 let name = exported.categories[categoryId]?.name ?? "lvis_\(categoryId)"
                 try bank.upsertCategories([exported.categories[categoryId]?.category ?? BankCategory(id: categoryId, name: name)])
                 summary.categoriesCreated.append(name)
             }
-            for entry in raw[key]! {
-                func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : folder.appendingPathComponent(p).standardizedFileURL.path }
-                var path = entry
-                let preparation: Preparation
-                if path.hasPrefix("*") {
-                    path.removeFirst()
-                    preparation = .asIs
-                } else if let bar = path.firstIndex(of: "|") {
-                    preparation = .cleanup(mask: resolve(String(path[path.index(after: bar)...])))
-                    path = String(path[..<bar])
-                } else {
-                    preparation = .cleanup(mask: nil)
-                }
-                let resolved = resolve(path)
-                items.append(Item(path: resolved, preparation: preparation, categoryId: categoryId, record: exported.records[resolved]))
-            }
+            items.append(Item(
+                path: entry.path, preparation: entry.asIs ? .asIs : .cleanup(mask: entry.mask), categoryId: categoryId,
+                record: exported.records[entry.path]))
         }
         logger.info("importing X-Paste pool", metadata: ["file": "\(poolFile.path)", "entries": "\(items.count)"])
         try run(items, into: &summary)
@@ -228,37 +207,27 @@ public struct BankImporter: Sendable {
     private func exportMetadata(
         in folder: URL, summary: inout ImportSummary
     ) throws(BankError) -> (categories: [Int64: ExportedCategory], records: [String: ExportedInstance]) {
-        let decoder = JSONDecoder()
-        var categories: [Int64: ExportedCategory] = [:]
         let categoriesFile = folder.appendingPathComponent("categories.json")
-        if Self.isRegularFile(categoriesFile.path), let data = FileManager.default.contents(atPath: categoriesFile.path) {
-            let list: [ExportedCategory]
-            do { list = try decoder.decode([ExportedCategory].self, from: data) } catch {
-                throw BankError.invalidImport("\(categoriesFile.path): \(error)")
-            }
-            for c in list {
-                categories[c.id] = c
-                if try bank.category(id: c.id) == nil {
-                    try bank.upsertCategories([c.category])
-                    summary.categoriesCreated.append(c.name)
-                }
+        let recordsFile = folder.appendingPathComponent("instances.jsonl")
+        func contents(_ url: URL) -> Data? { Self.isRegularFile(url.path) ? FileManager.default.contents(atPath: url.path) : nil }
+        let manifest = try ExportManifest(
+            categories: contents(categoriesFile), categoriesPath: categoriesFile.path, records: contents(recordsFile), recordsPath: recordsFile.path)
+        var categories: [Int64: ExportedCategory] = [:]
+        for c in manifest.categories {
+            categories[c.id] = c
+            if try bank.category(id: c.id) == nil {
+                try bank.upsertCategories([c.category])
+                summary.categoriesCreated.append(c.name)
             }
         }
         var records: [String: ExportedInstance] = [:]
-        let recordsFile = folder.appendingPathComponent("instances.jsonl")
-        if Self.isRegularFile(recordsFile.path), let data = FileManager.default.contents(atPath: recordsFile.path) {
-            for (n, line) in data.split(separator: 0x0A).enumerated() where !line.isEmpty {
-                let record: ExportedInstance
-                do { record = try decoder.decode(ExportedInstance.self, from: Data(line)) } catch {
-                    throw BankError.invalidImport("\(recordsFile.path) line \(n + 1): \(error)")
-                }
-                var known = categories[record.categoryId] != nil
-                if !known { known = try bank.category(id: record.categoryId) != nil }
-                guard known else {
-                    throw BankError.invalidImport("\(recordsFile.path) line \(n + 1): category \(record.categoryId) is not in categories.json")
-                }
-                records[folder.appendingPathComponent(record.file).standardizedFileURL.path] = record
+        for (line, record) in manifest.records {
+            var known = categories[record.categoryId] != nil
+            if !known { known = try bank.category(id: record.categoryId) != nil }
+            guard known else {
+                throw BankError.invalidImport("\(recordsFile.path) line \(line): category \(record.categoryId) is not in categories.json")
             }
+            records[folder.appendingPathComponent(record.file).standardizedFileURL.path] = record
         }
         return (categories, records)
     }
@@ -329,7 +298,7 @@ public struct BankImporter: Sendable {
                 categoryId: item.categoryId, jobId: record.jobId, mediaType: s.mediaType, clipScore: s.clipScore, status: .extracted)
         } else {
             source = NewSource(
-                kind: .uploaded, sha256: SHA256.hash(bytes), width: prepared.sourceWidth, height: prepared.sourceHeight,
+                kind: .uploaded, sha256: SHA256Digest(hashing: bytes), width: prepared.sourceWidth, height: prepared.sourceHeight,
                 provenance: SourceProvenance(url: URL(fileURLWithPath: item.path).absoluteString),
                 categoryId: item.categoryId, jobId: options.jobId, mediaType: ImageFormat.sniff(bytes).map { "image/\($0.rawValue)" },
                 status: .extracted)
@@ -358,25 +327,6 @@ public struct BankImporter: Sendable {
             },
             box: prepared.box, areaRatio: prepared.areaRatio, status: options.status, reason: decided ? reason : nil,
             decidedBy: decided ? options.decidedBy : nil, jobId: options.jobId)
-    }
-
-    /// A short, stable description of a JSON decoding failure (the JSON path and what was wrong),
-    /// instead of `DecodingError`'s debug dump.
-    static func describe(_ error: any Error) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            // Array positions come as "Index N" (with an intValue); object keys as their text.
-            "$" + keys.map { key in
-                if key.stringValue.hasPrefix("Index "), let i = key.intValue { return "[\(i)]" }
-                return ".\(key.stringValue)"
-            }.joined()
-        }
-        switch error {
-        case DecodingError.typeMismatch(let type, let c): return "at \(path(c.codingPath)): expected \(type == String.self ? "a string" : type == [String].self ? "a list of paths" : "\(type)")"
-        case DecodingError.valueNotFound(_, let c): return "at \(path(c.codingPath)): missing value"
-        case DecodingError.keyNotFound(let key, let c): return "at \(path(c.codingPath)): missing key \"\(key.stringValue)\""
-        case DecodingError.dataCorrupted(let c): return "at \(path(c.codingPath)): not valid JSON (\(c.debugDescription))"
-        default: return "\(error)"
-        }
     }
 
     /// Whether `path` is a regular file or a link to one (stat follows links); a FIFO, device or

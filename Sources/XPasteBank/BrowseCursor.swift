@@ -63,6 +63,6 @@ struct BrowseCursor: Codable, Hashable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = (try? encoder.encode(filter)) ?? Data()
-        return String(SHA256.hash(json).hex.prefix(16))
+        return String(SHA256Digest(hashing: json).hex.prefix(16))
     }
 }

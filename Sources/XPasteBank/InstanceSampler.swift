@@ -1,3 +1,5 @@
+import Crypto
+
 /// A snapshot of the accepted instances, per category, for drawing paste candidates: built once
 /// from the bank (`InstanceBank.makeSampler`), then every draw is O(1) (O(log categories) for
 /// `proportional`) with no database access. Instances accepted after the snapshot are not drawn
@@ -79,13 +81,13 @@ public struct InstanceSampler: Sendable {
     /// SHA-256 over the snapshot's categories and instance ids: equal digests mean the same drawable
     /// pool, so a run can record which state of the bank it sampled from.
     public var digest: SHA256Digest {
-        var hasher = SHA256()
+        var hasher = Crypto.SHA256()
         for (k, category) in categoryIds.enumerated() {
-            withUnsafeBytes(of: category.littleEndian) { hasher.update($0) }
-            withUnsafeBytes(of: Int64(offsets[k + 1] - offsets[k]).littleEndian) { hasher.update($0) }
-            instanceIds[offsets[k]..<offsets[k + 1]].withUnsafeBytes { hasher.update($0) }
+            withUnsafeBytes(of: category.littleEndian) { hasher.update(bufferPointer: $0) }
+            withUnsafeBytes(of: Int64(offsets[k + 1] - offsets[k]).littleEndian) { hasher.update(bufferPointer: $0) }
+            instanceIds[offsets[k]..<offsets[k + 1]].withUnsafeBytes { hasher.update(bufferPointer: $0) }
         }
-        return hasher.finalize()
+        return SHA256Digest(hasher.finalize())
     }
 
     /// The probability that a draw picks `categoryId`.

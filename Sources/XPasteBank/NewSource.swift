@@ -58,7 +58,7 @@ public struct NewSource: Sendable {
         status: SourceStatus = .pending, error: String? = nil, createdAt: Date? = nil
     ) {
         self.init(
-            kind: kind, sha256: SHA256.hash(bytes), width: width, height: height, provenance: provenance,
+            kind: kind, sha256: SHA256Digest(hashing: bytes), width: width, height: height, provenance: provenance,
             categoryId: categoryId, jobId: jobId, mediaType: mediaType, clipScore: clipScore, status: status,
             error: error, createdAt: createdAt)
         self.bytes = bytes

@@ -14,7 +14,7 @@ public struct PNGBlob: Sendable, Hashable {
     public init(_ data: Data) throws(BankError) {
         self.header = try PNGHeader(data)
         self.data = data
-        self.sha256 = SHA256.hash(data)
+        self.sha256 = SHA256Digest(hashing: data)
     }
 
     /// True for 8-bit RGBA, the only layout the bank stores cutouts in.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A 32-byte SHA-256 digest: the identity of a blob in the bank. Shown and parsed as 64 lowercase
-/// hex digits, stored as 32 raw bytes.
+/// hex digits, stored as 32 raw bytes. The hashing itself is swift-crypto's (`SHA256Digest+Hashing`).
 public struct SHA256Digest: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     /// The 32 digest bytes.
     public let bytes: [UInt8]

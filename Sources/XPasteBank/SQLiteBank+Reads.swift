@@ -302,7 +302,7 @@ extension SQLiteBank {
                     let data: Data = row[2]
                     let size: Int = row[1]
                     let sha = SHA256Digest(bytes: Array(shaData))
-                    if sha == nil || SHA256.hash(data) != sha || size != data.count {
+                    if sha == nil || SHA256Digest(hashing: data) != sha || size != data.count {
                         corrupt.append(sha ?? SHA256Digest(unchecked: Array(repeating: 0, count: 32)))
                     }
                     checked += 1

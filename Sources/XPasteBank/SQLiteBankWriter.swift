@@ -105,7 +105,7 @@ final class SQLiteBankWriter: BankWriter {
         var storage = SourceStorage.none
         var blobId: Int64?
         if let bytes = source.bytes {
-            guard SHA256.hash(bytes) == source.sha256 else {
+            guard SHA256Digest(hashing: bytes) == source.sha256 else {
                 throw BankError.invalidArgument("source bytes do not match the given sha256")
             }
             if bytes.count > configuration.sourceFolderThreshold {

@@ -54,7 +54,7 @@ struct SourceFileStore: Sendable {
         guard let data = FileManager.default.contents(atPath: target.path) else {
             throw BankError.missingSourceFile(target.path)
         }
-        guard SHA256.hash(data) == sha256 else {
+        guard SHA256Digest(hashing: data) == sha256 else {
             throw BankError.missingSourceFile("\(target.path) does not match its hash")
         }
         return data

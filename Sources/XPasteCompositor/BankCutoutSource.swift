@@ -99,12 +99,12 @@ public struct BankCutoutSource: CutoutSource {
                 for i in page.instances { rows.append((i.id, "\(i.id):\(i.categoryId):\(i.cutoutSHA256.hex)\n")) }
                 cursor = page.nextCursor
             } while cursor != nil
-            var hasher = SHA256()
-            for (_, line) in rows.sorted(by: { $0.0 < $1.0 }) { hasher.update(Array(line.utf8)) }
+            var lines = Data()
+            for (_, line) in rows.sorted(by: { $0.0 < $1.0 }) { lines.append(contentsOf: line.utf8) }
             let count = rows.count
             var out: [String: String] = [
                 "kind": "bank", "schema_version": String(stats.schemaVersion), "drawable_instances": String(count),
-                "drawable_digest": hasher.finalize().hex, "instances": String(stats.instances),
+                "drawable_digest": SHA256Digest(hashing: lines).hex, "instances": String(stats.instances),
             ]
             if let sqlite = bank as? SQLiteBank { out["path"] = sqlite.url.path }
             if let ids = filter.categoryIDs { out["categories"] = ids.map(String.init).joined(separator: ",") }

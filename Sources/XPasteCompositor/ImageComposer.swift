@@ -57,7 +57,20 @@ public struct ImageComposer: Sendable {
         for (k, paste) in plan.pastes.enumerated() {
             var cutout: CutoutPyramid
             do {
-                cutout = try cutouts.cutout(id: paste.instanceID)
+                cutout = try cutouts.cutout(
+                    id: paste.instanceID,
+                    target: { width, height in
+                        paste.targetSize(cutoutWidth: width, cutoutHeight: height, imageWidth: image.width, imageHeight: image.height,
+                                         minSide: p.minPatchSide)
+                    },
+                    working: { width, height in
+                        // X-Paste's bit-exact `.linear` path resizes from the full cutout: asking
+                        // for the cutout's own size keeps level 0.
+                        p.resizeFilter == .linear
+                            ? (width, height)
+                            : PatchBuilder.largestPaste(cutoutWidth: width, cutoutHeight: height, imageWidth: image.width,
+                                                        imageHeight: image.height, parameters: p)
+                    })
             } catch {
                 errors.append(error)
                 outcomes.append(.skippedCutout)

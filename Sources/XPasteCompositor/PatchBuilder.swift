@@ -19,13 +19,12 @@ enum PatchBuilder {
     /// Nil when X-Paste's size rule skips the paste.
     static func prepare(_ paste: PlannedPaste, cutout: inout CutoutPyramid, imageWidth: Int, imageHeight: Int,
                         parameters p: CompositorParameters) throws(ImageError) -> PreparedPatch? {
-        let original = cutout.original
-        guard let size = paste.targetSize(cutoutWidth: original.width, cutoutHeight: original.height,
+        guard let size = paste.targetSize(cutoutWidth: cutout.originalWidth, cutoutHeight: cutout.originalHeight,
                                           imageWidth: imageWidth, imageHeight: imageHeight, minSide: p.minPatchSide) else { return nil }
         // RGBA resizing premultiplies the colour, so the (arbitrary) RGB under transparent pixels
         // does not bleed into the object's edge. `.linear` is X-Paste's path: OpenCV's bilinear on
-        // straight RGBA from the full cutout, no halved copies.
-        let source = p.resizeFilter == .linear ? original : try cutout.source(forWidth: size.width, height: size.height)
+        // straight RGBA from the full cutout, no halved copies (the cache never trims it then).
+        let source = p.resizeFilter == .linear ? cutout.largest : try cutout.source(forWidth: size.width, height: size.height)
         var patch = try source.resized(width: size.width, height: size.height, filter: p.resizeFilter)
         if paste.flip { patch = patch.flippedHorizontally() }
         if paste.rotationDegrees != 0 { patch = CutoutAugment.rotated(patch, degrees: paste.rotationDegrees) }
@@ -33,6 +32,20 @@ enum PatchBuilder {
         let mask = objectMask(&patch, threshold: p.alphaThreshold, hard: p.blending == .hard)
         // X-Paste places the patch so that its box centre lands on the drawn centre.
         return PreparedPatch(image: patch, mask: mask, x: paste.centerX - patch.width / 2, y: paste.centerY - patch.height / 2)
+    }
+
+    /// The largest paste of a `cutoutWidth` × `cutoutHeight` cutout that the size rule allows on
+    /// this background: s at its upper clip, the aspect jitter at its widest (for the width) and
+    /// narrowest (for the height), and never the background's own size (`targetSize` refuses that).
+    /// The cutout cache keeps the level this resizes from, which serves every paste on the image.
+    static func largestPaste(cutoutWidth: Int, cutoutHeight: Int, imageWidth: Int, imageHeight: Int,
+                             parameters p: CompositorParameters) -> (width: Int, height: Int)? {
+        guard cutoutWidth > 0, cutoutHeight > 0, imageWidth > 1, imageHeight > 1 else { return nil }
+        let area = p.maxSizeRatio * p.maxSizeRatio * Double(imageWidth) * Double(imageHeight)
+        let aspect = Double(cutoutWidth) / Double(cutoutHeight)
+        let w = (aspect * (1 + p.aspectJitter) * area).squareRoot().rounded(.up)
+        let h = (area / (aspect * (1 - p.aspectJitter))).squareRoot().rounded(.up)
+        return (Int(min(w, Double(imageWidth - 1))), Int(min(h, Double(imageHeight - 1))))
     }
 
     /// The pixels with alpha ≥ `threshold`; with `hard`, the alpha is set to 255 on them and 0

@@ -136,11 +136,17 @@ public struct CrawlStage: Sendable {
             report()
         }
 
+        // The last flush reports and so does the end of the run: a report equal to the one before
+        // it says nothing new (and printed a line twice), so only changes are reported.
+        var lastReport: StageProgress?
         func report() {
-            progress(StageProgress(
+            let now = StageProgress(
                 stage: "crawl", done: done, total: total,
                 detail: "\(summary.stored) stored, \(summary.duplicates) duplicates, \(summary.failed) failed, \(summary.skipped) already stored",
-                failed: summary.failed, errorCounts: summary.failures))
+                failed: summary.failed, errorCounts: summary.failures)
+            guard now != lastReport else { return }
+            lastReport = now
+            progress(now)
         }
 
         let crawler = crawler

@@ -207,6 +207,10 @@ struct CompositeCommand: ParsableCommand {
         let logger = Logger(label: "xpaste.composite")
         do {
             try runComposite(logger: logger)
+        } catch .lvis(let inner) {
+            // An LVIS file's failure keeps its own code and class (malformed: bad input 65,
+            // unreadable: I/O 74), exactly as `lvis-stats` reports the same file.
+            throw Console.fail(code: inner.code, inner.description)
         } catch let e {
             throw Console.fail(code: e.code, e.description)
         }
@@ -293,7 +297,10 @@ struct CompositeCommand: ParsableCommand {
         if resume && overwrite { throw .invalidParameter("--resume and --overwrite exclude each other") }
         var lvisCategories: [LVISCategory]?
         if let path = categories {
-            do { lvisCategories = try LVISReader(url: URL(fileURLWithPath: path)).readCategories() } catch {
+            // A category file that cannot be read or parsed is bad input, not a bad option.
+            do { lvisCategories = try LVISReader(url: URL(fileURLWithPath: path)).readCategories() } catch let error as LVISError {
+                throw .lvis(error)
+            } catch {
                 throw .invalidParameter("--categories \(path): \(error)")
             }
         }

@@ -78,7 +78,7 @@ import Testing
         let second = try f.bank.deleteInstances(.ids([ids[1]]))
         let freed = Int64(TestPNG.cutout(seed: 7).count + TestPNG.cutout(seed: 7, width: 6, height: 4).count)
         #expect(second == DeletionSummary(instances: 1, blobs: 2, blobBytes: freed))
-        #expect(try f.bank.blob(SHA256.hash(TestPNG.cutout(seed: 7))) == nil)
+        #expect(try f.bank.blob(SHA256Digest(hashing: TestPNG.cutout(seed: 7))) == nil)
 
         let third = try f.bank.deleteInstances(.filter(InstanceFilter(categoryIds: [3])))
         #expect(third.instances == 1 && third.blobs == 2)

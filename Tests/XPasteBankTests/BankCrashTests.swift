@@ -66,7 +66,7 @@ import XPasteTestSupport
             let page = try bank.browse(InstanceQuery(limit: 500, cursor: cursor))
             let cutouts = try bank.cutouts(of: page.instances.map(\.id))
             for (instance, cutout) in zip(page.instances, cutouts) {
-                #expect(SHA256.hash(cutout.png) == instance.cutoutSHA256)
+                #expect(SHA256Digest(hashing: cutout.png) == instance.cutoutSHA256)
                 #expect(try PNGBlob(cutout.png).isRGBA8)
                 #expect(try bank.source(id: instance.sourceId) != nil)
             }

@@ -45,7 +45,7 @@ final class BankFixture {
 
     /// A source with no kept bytes, unique per `seed`.
     func addSource(seed: Int, kind: SourceKind = .generated, jobId: String? = nil, categoryId: Int64? = nil) throws -> Int64 {
-        let sha = SHA256.hash(Array("source-\(seed)".utf8))
+        let sha = SHA256Digest(hashing: Array("source-\(seed)".utf8))
         return try bank.addSource(NewSource(
             kind: kind, sha256: sha, width: 512, height: 512,
             provenance: SourceProvenance(prompt: "a photo of a single thing \(seed)", seed: UInt64(seed), modelId: "sd15"),

@@ -11,7 +11,7 @@ import XPasteTestSupport
         try f.addCategories()
         let widget = try f.bank.userCategory(named: "widget")
         let crawled = try f.bank.addSource(NewSource(
-            kind: .crawled, sha256: SHA256.hash([1]), width: 640, height: 480,
+            kind: .crawled, sha256: SHA256Digest(hashing: [1]), width: 640, height: 480,
             provenance: SourceProvenance(url: "https://example.org/a.jpg", licence: "CC0", author: "A. Person"), jobId: "j")).id
         let generated = try f.addSource(seed: 2, kind: .generated)
         var accepted: [Int64] = []

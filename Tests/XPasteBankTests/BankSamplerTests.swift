@@ -179,6 +179,6 @@ enum ChiSquare {
         let drawn = sampler.draw(8, using: &rng)
         let cutouts = try f.bank.cutouts(of: drawn.map(\.instanceId))
         #expect(cutouts.map(\.instanceId) == drawn.map(\.instanceId))
-        #expect(cutouts.allSatisfy { SHA256.hash($0.png) == $0.sha256 })
+        #expect(cutouts.allSatisfy { SHA256Digest(hashing: $0.png) == $0.sha256 })
     }
 }

@@ -20,13 +20,13 @@ struct InjectedFault: Error {}
         let source = try #require(try f.bank.source(id: first.id))
         #expect(source.provenance == provenance)
         #expect(source.kind == .crawled && source.jobId == "job-a" && source.storage == .blob)
-        #expect(source.sha256 == SHA256.hash(bytes))
+        #expect(source.sha256 == SHA256Digest(hashing: bytes))
         #expect(try f.bank.sourceImage(id: first.id) == bytes)
 
         let generated = SourceProvenance(
             prompt: "a photo of a single aerosol can", negativePrompt: "blurry", seed: UInt64.max - 3, modelId: "sd15",
             scheduler: "dpmsolver++2m", steps: 50, guidance: 7.5)
-        let g = try f.bank.addSource(NewSource(kind: .generated, sha256: SHA256.hash([9]), width: 512, height: 512, provenance: generated))
+        let g = try f.bank.addSource(NewSource(kind: .generated, sha256: SHA256Digest(hashing: [9]), width: 512, height: 512, provenance: generated))
         let stored = try #require(try f.bank.source(id: g.id))
         #expect(stored.provenance == generated)
         #expect(stored.storage == SourceStorage.none)
@@ -43,7 +43,7 @@ struct InjectedFault: Error {}
         #expect(try f.scalar("SELECT count(*) FROM blob") == 0)
         #expect(try f.bank.verify(full: true).isOK)
 
-        let path = f.bank.files.url(for: SHA256.hash(big))
+        let path = f.bank.files.url(for: SHA256Digest(hashing: big))
         try FileManager.default.removeItem(at: path)
         #expect(throws: BankError.missingSourceFile(path.path)) { try f.bank.sourceImage(id: id) }
         let report = try f.bank.verify(full: false)
@@ -76,12 +76,12 @@ struct InjectedFault: Error {}
         #expect(stats.blobBytes == Int64(cutout.count + thumb.count))
 
         let read = try f.bank.cutout(of: c.id)
-        #expect(read.png == cutout && read.sha256 == SHA256.hash(cutout) && read.width == 24 && read.height == 16)
+        #expect(read.png == cutout && read.sha256 == SHA256Digest(hashing: cutout) && read.width == 24 && read.height == 16)
         #expect(read.categoryId == 2)
         let instance = try #require(try f.bank.instance(id: a.id))
-        #expect(instance.thumbnailSHA256 == SHA256.hash(thumb))
-        #expect(try f.bank.blob(SHA256.hash(thumb)) == thumb)
-        #expect(try f.bank.blob(SHA256.hash([1, 2, 3])) == nil)
+        #expect(instance.thumbnailSHA256 == SHA256Digest(hashing: thumb))
+        #expect(try f.bank.blob(SHA256Digest(hashing: thumb)) == thumb)
+        #expect(try f.bank.blob(SHA256Digest(hashing: [1, 2, 3])) == nil)
     }
 
     @Test func instanceFieldsRoundTrip() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Testing
 import XPasteBank
 import XPasteInference
@@ -54,6 +55,28 @@ import XPasteTestSupport
         let again = try await stage.run(options)
         #expect(again.skipped == 3 && again.stored == 0)
         #expect(server.requests("/img/chelsea.png").count == 1 && server.requests("/img/rocket.jpg").count == 1)
+    }
+
+    /// Issue 10: the last batch's flush and the end of the run both reported, so `xpaste crawl`
+    /// printed its final progress line twice.
+    @Test func reportsTheFinalProgressOnce() async throws {
+        let server = try LocalServer()
+        let dir = try temporaryFolder()
+        let bank = try SQLiteBank(url: dir.appendingPathComponent("bank.sqlite"), logger: Self.logger)
+        defer { try? bank.close() }
+        let c = try bank.userCategory(named: "horse")
+        let fetcher = try HTTPFetcher(configuration: testConfiguration())
+        defer { fetcher.close() }
+        let stage = CrawlStage(bank: bank, crawler: Crawler(fetcher: fetcher), logger: Self.logger)
+        let list = try URLListSource(text: ["/img/horse.png", "/img/chelsea.png", "/missing"].map(server.url).joined(separator: "\n"), format: "txt")
+        let reports = Reports()
+        let summary = try await stage.run(
+            .init(categories: [(c.id, "horse", [])], source: list, count: 10, batchSize: 5, window: 1), progress: { reports.append($0) })
+        let seen = reports.all
+        #expect(summary.stored == 2)
+        #expect(seen.last?.done == 3)
+        #expect(seen.last?.detail == "2 stored, 0 duplicates, 1 failed, 0 already stored")
+        #expect(zip(seen, seen.dropFirst()).allSatisfy { $0 != $1 }, "consecutive equal reports: \(seen.map(\.detail))")
     }
 
     @Test func stopsAtTheCountAndFindsNearDuplicates() async throws {
@@ -117,4 +140,13 @@ import XPasteTestSupport
         #expect(done.stages.first?.detail.hasPrefix("2 stored") == true)
         #expect(try bank.sources(status: .pending, kinds: [.crawled], categoryIds: nil, afterId: 0, limit: 10).count == 2)
     }
+}
+
+/// Progress reports collected from the stage's handler (called from its task).
+private final class Reports: Sendable {
+    private let items = Mutex<[StageProgress]>([])
+
+    func append(_ p: StageProgress) { items.withLock { $0.append(p) } }
+
+    var all: [StageProgress] { items.withLock { $0 } }
 }

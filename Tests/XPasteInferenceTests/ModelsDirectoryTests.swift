@@ -15,16 +15,21 @@ struct ModelsDirectoryTests {
     // Golden digests: printf '' | sha256sum; printf 'abc' | sha256sum;
     // python -c "import hashlib; print(hashlib.sha256(bytes(i % 256 for i in range(256000))).hexdigest())"
     @Test func sha256MatchesKnownDigests() {
-        #expect(SHA256.hexDigest(of: [UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hexDigest(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(ModelChecksum.sha256Hex(of: [UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(ModelChecksum.sha256Hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let big = [UInt8]((0..<256_000).map { UInt8($0 % 256) })
-        #expect(SHA256.hexDigest(of: big) == "b57b64b198d5d59ce5a22a9b9f25e72a7d081476d432051aa923f3dbebb90934")
-        // Streaming in uneven pieces gives the one-shot digest.
-        var streamed = SHA256()
-        streamed.update(big[0..<1])
-        streamed.update(big[1..<100_003])
-        streamed.update(big[100_003...])
-        #expect(streamed.hexDigest() == SHA256.hexDigest(of: big))
+        #expect(ModelChecksum.sha256Hex(of: big) == "b57b64b198d5d59ce5a22a9b9f25e72a7d081476d432051aa923f3dbebb90934")
+    }
+
+    // A file over two read chunks, hashed piece by piece, gives the one-shot digest of its bytes.
+    @Test func fileChecksumStreamsInChunks() throws {
+        let root = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let bytes = [UInt8]((0..<(2 * ModelChecksum.chunkSize + 12_345)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) })
+        let file = root.appendingPathComponent("model.onnx")
+        try Data(bytes).write(to: file)
+        #expect(try ModelChecksum.sha256Hex(ofFile: file.path) == ModelChecksum.sha256Hex(of: bytes))
+        #expect(throws: InferenceError.self) { try ModelChecksum.sha256Hex(ofFile: root.appendingPathComponent("absent").path) }
     }
 
     @Test func listsAndVerifiesModels() throws {
@@ -35,7 +40,7 @@ struct ModelsDirectoryTests {
         let onnx = try Data(contentsOf: URL(fileURLWithPath: Fixtures.model("u2net_tiny.onnx")))
         let good = ModelManifest(
             name: "tiny-seg", family: .segmenter, variant: "u2net", source: "scripts/make-tiny-models.py",
-            files: [.init(path: "model.onnx", sha256: SHA256.hexDigest(of: [UInt8](onnx)), bytes: Int64(onnx.count))],
+            files: [.init(path: "model.onnx", sha256: ModelChecksum.sha256Hex(of: [UInt8](onnx)), bytes: Int64(onnx.count))],
             preprocessing: .init(size: 320))
         try models.write(good)
         try onnx.write(to: models.folder(of: "tiny-seg").appendingPathComponent("model.onnx"))
@@ -52,7 +57,7 @@ struct ModelsDirectoryTests {
         try Data([1, 2, 3]).write(to: models.folder(of: "tiny-bad").appendingPathComponent("extra.bin"))
         let checks = try models.verify("tiny-bad")
         #expect(checks.map(\.status) == [.mismatch, .missing, .unchecked])
-        #expect(checks[2].sha256 == SHA256.hexDigest(of: [UInt8]([1, 2, 3])))
+        #expect(checks[2].sha256 == ModelChecksum.sha256Hex(of: [UInt8]([1, 2, 3])))
 
         try FileManager.default.createDirectory(at: root.appendingPathComponent("no-manifest"), withIntermediateDirectories: true)
         let listed = models.list()
@@ -69,8 +74,16 @@ struct ModelsDirectoryTests {
 
     @Test func catalogueEntriesAreWellFormed() {
         #expect(ModelCatalog.entries.keys.sorted() == [
-            "birefnet-general", "clip-vit-b-32", "clip-vit-l-14", "isnet-general-use", "u2net", "u2netp",
+            "birefnet-general", "clip-vit-b-32", "clip-vit-l-14", "isnet-general-use", "sd-1.5", "sd-turbo", "u2net", "u2netp",
         ])
+        // Stable Diffusion entries carry every file StableDiffusionModel reads, in optimum's layout.
+        for name in ["sd-1.5", "sd-turbo"] {
+            let manifest = ModelCatalog.entries[name]?.manifest
+            #expect(manifest?.family == .stableDiffusion)
+            let paths = Set(manifest?.files.map(\.path) ?? [])
+            #expect(paths.isSuperset(of: ["text_encoder/model.onnx", "unet/model.onnx", "vae_decoder/model.onnx",
+                                          "tokenizer/merges.txt", "scheduler/scheduler_config.json"]))
+        }
         for (name, entry) in ModelCatalog.entries {
             #expect(entry.manifest.name == name)
             #expect(entry.manifest.files.allSatisfy { $0.url?.hasPrefix("https://") == true })
@@ -120,7 +133,7 @@ struct ModelsDirectoryTests {
             server.waitUntilExit()
         }
         let file = ModelManifest.File(
-            path: "model.onnx", sha256: SHA256.hexDigest(of: bytes), bytes: Int64(bytes.count),
+            path: "model.onnx", sha256: ModelChecksum.sha256Hex(of: bytes), bytes: Int64(bytes.count),
             url: base.appendingPathComponent("clip.onnx").absoluteString)
         let entry = ModelCatalog.Entry(manifest: ModelManifest(name: "local", family: .clip, files: [file]), summary: "test")
         // An interrupted earlier pull left the first 10,000 bytes; the pull resumes from there.
@@ -129,7 +142,7 @@ struct ModelsDirectoryTests {
         try Data(bytes[0..<10_000]).write(to: folder.appendingPathComponent("model.onnx.partial"))
         let downloader = ModelDownloader(directory: ModelsDirectory(root: root))
         let manifest = try await downloader.pull(entry, logger: Fixtures.quiet)
-        #expect(manifest.files[0].sha256 == SHA256.hexDigest(of: bytes))
+        #expect(manifest.files[0].sha256 == ModelChecksum.sha256Hex(of: bytes))
         #expect(try ModelsDirectory(root: root).verify("local").map(\.status) == [.ok])
         #expect(try ModelsDirectory(root: root).manifest(in: folder) == manifest)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.onnx.partial").path))

@@ -52,7 +52,8 @@ struct JobPlannerTests {
                 return "other"
             }
         }
-        #expect(code(#"{"categories": ["dog"], "pipeline": "xpaste"}"#) == "pipeline.stage_unavailable")
+        // X-Paste's pipeline needs Stable Diffusion and the segmenters and CLIP it names.
+        #expect(code(#"{"categories": ["dog"], "pipeline": "xpaste"}"#) == "pipeline.missing_models")
         #expect(code(#"{"categories": ["dog"], "pipeline": "nope"}"#) == "pipeline.unknown")
         #expect(code(#"{"categories": [], "pipeline": "upload"}"#) == "job.invalid_request")
         #expect(code(#"{"categories": ["dog"], "pipeline": "upload", "overrides": {"paint": {}}}"#) == "job.invalid_request")

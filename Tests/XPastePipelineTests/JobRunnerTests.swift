@@ -212,7 +212,7 @@ struct JobRunnerTests {
         let files = try ["model.onnx", "bpe_simple_vocab_16e6.txt.gz"].map { name -> ModelManifest.File in
             let bytes = try Data(contentsOf: served.appendingPathComponent(name))
             return ModelManifest.File(
-                path: name, sha256: XPasteBank.SHA256.hash(bytes).hex, bytes: Int64(bytes.count), url: base.appendingPathComponent(name).absoluteString)
+                path: name, sha256: SHA256Digest(hashing: bytes).hex, bytes: Int64(bytes.count), url: base.appendingPathComponent(name).absoluteString)
         }
         let entry = ModelCatalog.Entry(manifest: ModelManifest(name: "clip-remote", family: .clip, files: files), summary: "tiny CLIP, served locally")
         let f = try PipelineFixture(modelCatalog: ["clip-remote": entry])

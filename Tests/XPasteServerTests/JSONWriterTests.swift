@@ -10,7 +10,7 @@ struct JSONWriterTests {
     static func instance(_ id: Int64, full: Bool) throws -> BankInstance {
         var fields: [String: Any] = [
             "id": id, "sourceId": 7, "categoryId": 1_000_003, "sourceKind": "uploaded", "segmenter": "classical",
-            "cutoutSHA256": SHA256.hash(Array("x\(id)".utf8)).hex, "cutoutBytes": 10, "width": 3, "height": 4, "status": "pending",
+            "cutoutSHA256": SHA256Digest(hashing: Array("x\(id)".utf8)).hex, "cutoutBytes": 10, "width": 3, "height": 4, "status": "pending",
             "createdAt": 1_750_000_000 - 978_307_200,
         ]
         if full {

@@ -42,7 +42,7 @@ struct ExtractFilterTests {
         let png = try Data(contentsOf: SharedData.image("horse.png"))
         let sTruncated = try bank.addSource(NewSource(kind: .generated, bytes: png.prefix(4000), width: 400, height: 328, categoryId: horse.id)).id
         let sHashOnly = try bank.addSource(NewSource(
-            kind: .crawled, sha256: SHA256.hash(Array("elsewhere".utf8)), width: 10, height: 10, categoryId: cat.id)).id
+            kind: .crawled, sha256: SHA256Digest(hashing: Array("elsewhere".utf8)), width: 10, height: 10, categoryId: cat.id)).id
         let sMissing = try fixture.addSource("astronaut.png", categoryId: cat.id)
         try fixture.removeKeptFile(of: sMissing)
         let sNoCategory = try fixture.addSource("brick.png", categoryId: nil)
@@ -273,7 +273,7 @@ struct ExtractFilterTests {
         var ids: [Int64] = []
         for k in 0..<7 {
             ids.append(try bank.addSource(NewSource(
-                kind: k == 6 ? .background : .generated, sha256: SHA256.hash(Array("s\(k)".utf8)), width: 8, height: 8,
+                kind: k == 6 ? .background : .generated, sha256: SHA256Digest(hashing: Array("s\(k)".utf8)), width: 8, height: 8,
                 categoryId: k % 2 == 0 ? cat.id : dog.id, status: k == 3 ? .failed : .pending)).id)
         }
         let pendingCats = try bank.sources(status: .pending, kinds: [.generated], categoryIds: [cat.id], afterId: 0, limit: 2)

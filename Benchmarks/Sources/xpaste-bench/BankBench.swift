@@ -83,7 +83,7 @@ enum BankBench {
                 try removeBank(url)
                 let bank = try SQLiteBank(url: url, configuration: BankConfiguration(durability: durability), logger: logger)
                 try bank.upsertCategories([BankCategory(id: 1, name: "thing")])
-                let source = try bank.addSource(NewSource(kind: .generated, sha256: SHA256.hash([1]), width: 512, height: 512)).id
+                let source = try bank.addSource(NewSource(kind: .generated, sha256: SHA256Digest(hashing: [1]), width: 512, height: 512)).id
                 return {
                     // Hashing is part of the cost: every cutout is hashed on its way in.
                     for start in stride(from: 0, to: pngs.count, by: batch) {
@@ -142,7 +142,7 @@ enum BankBench {
         let sources = try bank.write { writer in
             try (0..<10_000).map { s in
                 try writer.addSource(NewSource(
-                    kind: kinds[s % 3], sha256: SHA256.hash(Array("source \(s)".utf8)), width: 512, height: 512, jobId: "job-\(s % 10)")).id
+                    kind: kinds[s % 3], sha256: SHA256Digest(hashing: Array("source \(s)".utf8)), width: 512, height: 512, jobId: "job-\(s % 10)")).id
             }
         }
         // Zipf-like category sizes (weight 1/rank^0.8), like LVIS's long tail.

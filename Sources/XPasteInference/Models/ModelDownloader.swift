@@ -38,7 +38,7 @@ public struct ModelDownloader: Sendable {
             }
             let destination = folder.appendingPathComponent(file.path)
             if FileManager.default.fileExists(atPath: destination.path) {
-                let digest = try SHA256.hexDigest(ofFile: destination.path)
+                let digest = try ModelChecksum.sha256Hex(ofFile: destination.path)
                 if file.sha256 == nil || file.sha256 == digest {
                     logger.info("already present", metadata: ["file": "\(file.path)", "sha256": "\(digest)"])
                     manifest.files[index].sha256 = digest
@@ -52,7 +52,7 @@ public struct ModelDownloader: Sendable {
             try? FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             let partial = destination.appendingPathExtension("partial")
             try await FileFetch(url: url, partial: partial, label: file.path, progress: progress).run(logger: logger)
-            let digest = try SHA256.hexDigest(ofFile: partial.path)
+            let digest = try ModelChecksum.sha256Hex(ofFile: partial.path)
             let size = Self.size(of: partial.path)
             if let expected = file.sha256, expected != digest {
                 try? FileManager.default.removeItem(at: partial)

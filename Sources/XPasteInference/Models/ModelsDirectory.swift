@@ -121,7 +121,7 @@ public struct ModelsDirectory: Sendable {
                                         detail: "\(size) bytes, manifest says \(expected)"))
                 continue
             }
-            let digest = try SHA256.hexDigest(ofFile: path)
+            let digest = try ModelChecksum.sha256Hex(ofFile: path)
             if let expected = file.sha256?.lowercased() {
                 checks.append(FileCheck(
                     path: file.path, status: digest == expected ? .ok : .mismatch, sha256: digest,

@@ -48,7 +48,7 @@ struct DatasetRoutes: Sendable {
         }
         if let categories { body["categories"] = categories }
         let parsed = try JobRequest.parse(.object(body))
-        let runner = runner, scoped = key.map { "datasets:\($0)" }, fingerprint = SHA256.hash(value.jsonData()).hex
+        let runner = runner, scoped = key.map { "datasets:\($0)" }, fingerprint = SHA256Digest(hashing: value.jsonData()).hex
         let (job, created) = try await BlockingWork.run { () throws(PipelineError) in
             try runner.submit(parsed, idempotencyKey: scoped, fingerprint: fingerprint)
         }

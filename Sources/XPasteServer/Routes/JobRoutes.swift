@@ -53,7 +53,7 @@ struct JobRoutes: Sendable {
             throw ProblemError(.badRequest, code: "request.malformed_json", detail: "the body is not valid JSON: \(error.localizedDescription)")
         }
         let parsed = try JobRequest.parse(value)
-        let runner = runner, scoped = key.map { "jobs:\($0)" }, fingerprint = SHA256.hash(value.jsonData()).hex
+        let runner = runner, scoped = key.map { "jobs:\($0)" }, fingerprint = SHA256Digest(hashing: value.jsonData()).hex
         let (job, created) = try await BlockingWork.run { () throws(PipelineError) in
             try runner.submit(parsed, idempotencyKey: scoped, fingerprint: fingerprint)
         }
