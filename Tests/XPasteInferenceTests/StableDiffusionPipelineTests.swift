@@ -136,7 +136,17 @@ import Testing
         #expect(refused { $0.guidance = .nan } != nil)
         #expect(refused { $0.steps = 0 } == .invalidInput("steps 0 must lie in 1…1000"))
         #expect(refused { $0.initialLatents = [0, 1] } == .invalidInput("initial latents hold 2 values, the request needs 4096"))
+        #expect(refused { $0.initialLatents = [Float](repeating: .nan, count: 4096) } == .invalidInput("initial latents must be finite"))
         #expect(refused { _ in } == nil)
+    }
+
+    @Test func nonFiniteLatentsDecodeToBlackInsteadOfTrapping() throws {
+        let pipeline = StableDiffusionPipeline(model: try DiffusionFixtures.model(), logger: Fixtures.quiet)
+        var latents = [Float](repeating: 0, count: 4 * 16 * 16)
+        latents[0] = .nan
+        latents[1] = .infinity
+        let pixels = try pipeline.decode(latents: latents, count: 1, width: 32, height: 32)
+        #expect(pixels.count == 32 * 32 * 3 && pixels.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
     }
 
     @Test func cancellingStopsAtTheNextStep() throws {

@@ -66,6 +66,7 @@ public final class StableDiffusionPipeline: Sendable {
             guard latents.count == expected else {
                 throw .invalidInput("initial latents hold \(latents.count) values, the request needs \(expected)")
             }
+            guard latents.allSatisfy(\.isFinite) else { throw .invalidInput("initial latents must be finite") }
         }
     }
 
@@ -198,7 +199,10 @@ public final class StableDiffusionPipeline: Sendable {
             for c in 0..<3 {
                 let source = (b * 3 + c) * plane
                 for p in 0..<plane {
-                    pixels[(b * plane + p) * 3 + c] = min(max(values[source + p] / 2 + 0.5, 0), 1)
+                    // NaN (an fp16 VAE that overflowed) becomes black, as numpy's uint8 cast makes it,
+                    // rather than trapping in the conversion to bytes.
+                    let v = values[source + p] / 2 + 0.5
+                    pixels[(b * plane + p) * 3 + c] = v.isNaN ? 0 : min(max(v, 0), 1)
                 }
             }
         }
