@@ -88,7 +88,7 @@ public struct GenerateStage: Sendable {
     ) async throws(StageError) -> Summary {
         let p = options.parameters
         if let problem = p.problem() { throw .invalidArgument(problem) }
-        let scheduler = p.schedulerKind!
+        guard let scheduler = p.schedulerKind else { throw .invalidArgument("scheduler: unknown \"\(p.scheduler)\"") }
         var summary = Summary()
         let stored = try await storedCounts(options.categories.map(\.id))
         var work: [(id: Int64, name: String, index: Int)] = []

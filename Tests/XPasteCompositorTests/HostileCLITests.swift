@@ -54,6 +54,37 @@ import XPasteLVIS
 
     /// `lvis-stats > /dev/full` trapped in `FileHandle.write`; `bank stats > /dev/full` exited 0 with
     /// its output lost.
+    /// `xpaste generate` refuses bad flags before opening anything, and a missing or incomplete
+    /// model with a typed error that says what to do.
+    @Test func generateRefusesBadInputWithoutLoadingAModel() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CompositeCommandTests.binary.path))
+        let (dir, _, bank) = try CompositeCommandTests.makeInputs()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let usage: [([String], String)] = [
+            (["generate", "--bank", bank.path], "name at least one --category"),
+            (["generate", "--bank", bank.path, "--category", "cat", "--width", "100"], "--width: must be a multiple of 8 in 64…2048, got 100"),
+            (["generate", "--bank", bank.path, "--category", "cat", "--scheduler", "lms"], "--scheduler: unknown \"lms\""),
+            (["generate", "--bank", bank.path, "--category", "cat", "--guidance", "nan"], "--guidance: must be in 0…100"),
+            (["generate", "--bank", bank.path, "--category", "cat", "--prompt-template", "a photo"], "--prompt-template: must contain {name}"),
+            (["generate", "--bank", bank.path, "--category", "cat", "--provider", "gpu"], "unknown provider \"gpu\""),
+            (["generate", "--bank", bank.path, "--category", "cat", "--warmup-steps", "2000"], "--warmup-steps must be in 0…1000"),
+        ]
+        for (arguments, message) in usage {
+            let r = try Self.run(arguments)
+            #expect(r.status == 64, "\(arguments): \(r.stderr)")
+            #expect(r.stderr.contains(message), "\(arguments): \(r.stderr)")
+        }
+        let models = dir.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        let missing = try Self.run(["generate", "--bank", bank.path, "--category", "cat", "--models", models.path])
+        #expect(missing.status != 0 && missing.stderr.contains("[inference.model_not_found]") && missing.stderr.contains("xpaste models pull sd-1.5"), "\(missing.stderr)")
+        let notSD = try Self.run(["generate", "--bank", bank.path, "--category", "cat", "--model", models.path])
+        #expect(notSD.status != 0 && notSD.stderr.contains("text_encoder/model.onnx is missing"), "\(notSD.stderr)")
+        // Nothing was generated.
+        let stats = try Self.run(["bank", "stats", "--bank", bank.path])
+        #expect(stats.stdout.contains("generated 0"), "\(stats.stdout)")
+    }
+
     @Test func fullOutputIsAnIOError() throws {
         try #require(FileManager.default.isExecutableFile(atPath: CompositeCommandTests.binary.path))
         let (dir, _, bank) = try CompositeCommandTests.makeInputs()

@@ -31,6 +31,14 @@ public final class StableDiffusionModel: Sendable {
     public let vaeScaleFactor: Int
     /// Latent channels (4).
     public let latentChannels: Int
+    /// The element type of the text encoder's token ids (int32 or int64).
+    let tokenIDsType: TensorElementType
+    /// The element type the UNet takes its text embeddings in (float or float16).
+    let embeddingsType: TensorElementType
+    /// The UNet's timestep input: its element type and rank (0 or 1).
+    let timestepInput: TensorInfo
+    /// The element type the VAE decoder takes its latents in (float or float16).
+    let decoderInputType: TensorElementType
     /// Output name of the text encoder's hidden states.
     let hiddenStatesOutput: String
     /// Output name of the UNet's prediction.
@@ -75,14 +83,15 @@ public final class StableDiffusionModel: Sendable {
         unet = try InferenceSession(modelPath: path("unet", "model.onnx"), environment: environment, options: options, logger: logger)
         vaeDecoder = try InferenceSession(modelPath: path("vae_decoder", "model.onnx"), environment: environment, options: options, logger: logger)
 
-        try Self.require(textEncoder, inputs: ["input_ids"], types: [.int32, .int64])
-        try Self.require(unet, inputs: ["sample", "encoder_hidden_states"], types: [.float, .float16])
-        try Self.require(unet, inputs: ["timestep"], types: [.float, .float16, .double, .int64, .int32])
-        try Self.require(vaeDecoder, inputs: ["latent_sample"], types: [.float, .float16])
-        guard let timestep = unet.input(named: "timestep"), timestep.rank <= 1 else {
+        tokenIDsType = try Self.require(textEncoder, "input_ids", types: [.int32, .int64]).elementType
+        let sample = try Self.require(unet, "sample", types: [.float, .float16])
+        embeddingsType = try Self.require(unet, "encoder_hidden_states", types: [.float, .float16]).elementType
+        timestepInput = try Self.require(unet, "timestep", types: [.float, .float16, .double, .int64, .int32])
+        decoderInputType = try Self.require(vaeDecoder, "latent_sample", types: [.float, .float16]).elementType
+        guard timestepInput.rank <= 1 else {
             throw .invalidInput("\(unet.source): timestep must have rank 0 or 1")
         }
-        if let channels = unet.input(named: "sample")?.shape[1], channels != latentChannels {
+        if sample.rank == 4, let channels = sample.shape[1], channels != latentChannels {
             throw .invalidInput("\(unet.source): sample has \(channels) channels, the VAE has \(latentChannels) latent channels")
         }
         hiddenStatesOutput = textEncoder.output(named: "last_hidden_state")?.name ?? textEncoder.outputs[0].name
@@ -93,15 +102,15 @@ public final class StableDiffusionModel: Sendable {
     /// The execution providers the sessions run on (the UNet's, which decides the speed).
     public var providers: [String] { unet.providers }
 
-    private static func require(_ session: InferenceSession, inputs: [String], types: Set<TensorElementType>) throws(InferenceError) {
-        for name in inputs {
-            guard let info = session.input(named: name) else {
-                throw .invalidInput("\(session.source) has no input \(name); its inputs are \(session.inputs.map(\.description))")
-            }
-            guard types.contains(info.elementType) else {
-                throw .invalidInput("\(session.source): input \(name) is \(info.elementType), expected one of \(types.map(\.description).sorted())")
-            }
+    /// The input `name` of `session`, checked to exist with one of `types`.
+    private static func require(_ session: InferenceSession, _ name: String, types: Set<TensorElementType>) throws(InferenceError) -> TensorInfo {
+        guard let info = session.input(named: name) else {
+            throw .invalidInput("\(session.source) has no input \(name); its inputs are \(session.inputs.map(\.description))")
         }
+        guard types.contains(info.elementType) else {
+            throw .invalidInput("\(session.source): input \(name) is \(info.elementType), expected one of \(types.map(\.description).sorted())")
+        }
+        return info
     }
 
     /// A component's `config.json` as loose JSON, nil when the export has none.

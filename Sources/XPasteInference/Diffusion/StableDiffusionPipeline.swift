@@ -76,13 +76,13 @@ public final class StableDiffusionPipeline: Sendable {
         let texts = guided ? Array(repeating: negativePrompt, count: prompts.count) + prompts : prompts
         let rows = texts.map { model.tokenizer.tokenize($0, padding: model.padTokenID) }
         let shape = [texts.count, CLIPTokenizer.contextLength]
-        let ids: Tensor = model.textEncoder.input(named: "input_ids")?.elementType == .int32
+        let ids: Tensor = model.tokenIDsType == .int32
             ? try Tensor(int32s: rows.flatMap { $0 }, shape: shape)
             : try Tensor(int64s: rows.flatMap { $0.map(Int64.init) }, shape: shape)
         guard let hidden = try model.textEncoder.run(["input_ids": ids], outputNames: [model.hiddenStatesOutput])[model.hiddenStatesOutput] else {
             throw .runtimeFailure(operation: "text encoder", ortCode: 1, message: "no hidden states")
         }
-        let wanted = model.unet.input(named: "encoder_hidden_states")!.elementType
+        let wanted = model.embeddingsType
         if hidden.elementType == wanted { return hidden }
         let values = try hidden.floats()
         return wanted == .float16 ? try Tensor(float16From: values, shape: hidden.shape) : try Tensor(floats: values, shape: hidden.shape)
@@ -120,7 +120,7 @@ public final class StableDiffusionPipeline: Sendable {
         // Bound once: ONNX Runtime copies it to the provider's device here, not per step.
         try binding.bindInput("encoder_hidden_states", embeddings)
         try binding.bindOutput(model.unetOutput)
-        let timestepInfo = model.unet.input(named: "timestep")!
+        let timestepInfo = model.timestepInput
         let modelBatch = guided ? 2 * n : n
         let sampleShape = [modelBatch] + latentShape.dropFirst()
         var unetTime: UInt64 = 0
@@ -183,7 +183,7 @@ public final class StableDiffusionPipeline: Sendable {
         let shape = [count, model.latentChannels, h, w]
         let scale = 1 / model.latentScalingFactor
         let scaled = latents.map { $0 * scale }
-        let input = model.vaeDecoder.input(named: "latent_sample")!.elementType == .float16
+        let input = model.decoderInputType == .float16
             ? try Tensor(float16From: scaled, shape: shape) : try Tensor(floats: scaled, shape: shape)
         guard let output = try model.vaeDecoder.run(["latent_sample": input], outputNames: [model.imageOutput])[model.imageOutput] else {
             throw .runtimeFailure(operation: "vae decoder", ortCode: 1, message: "no image")

@@ -96,14 +96,16 @@ public struct DPMSolverMultistepScheduler: NoiseScheduler {
         // σₜ/σₛ with σₜ = 0 at the end is 0, and exp(−h) − 1 is −1: the result is x₀.
         let ratio = sigmas[i + 1] == 0 ? 0 : sigmaT / sigma0
         let a = Float(ratio), b = Float(alphaT * expm)
-        if order == 1 || lowerOrderCount < 1 || finalFirstOrder {
+        // The previous step's x₀, which the second-order update needs (none on the first step).
+        let previous = order == 2 ? modelOutputs[0] : nil
+        if order == 1 || lowerOrderCount < 1 || finalFirstOrder || previous == nil {
             sample.withUnsafeMutableBufferPointer { s in
                 x0.withUnsafeBufferPointer { d in
                     for k in 0..<s.count { s[k] = a * s[k] - b * d[k] }
                 }
             }
         } else {
-            let m1 = modelOutputs[order - 2]!
+            let m1 = previous ?? x0
             let (alpha1, sigma1) = Self.alphaSigma(sigmas[i - 1])
             let lambdaS1 = log(alpha1) - log(sigma1)
             let r0 = (lambdaS0 - lambdaS1) / h
