@@ -28,6 +28,7 @@ let package = Package(
         // One SHA-256 for blobs and model files (BoringSSL's, with the CPU's SHA extensions); the
         // range admits the 4.x that swift-certificates and swift-nio-extras already resolve.
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.31.0"),
     ],
     targets: [
         // A C target rather than a bare system-library module: libpng and libjpeg report errors with
@@ -79,6 +80,17 @@ let package = Package(
             name: "XPasteStages",
             dependencies: ["XPasteInference", "XPasteBank", "XPasteCrawler", .product(name: "Logging", package: "swift-log")]
         ),
+        // PostgreSQL drivers (postgres-nio) for the storage protocols XPasteBank defines: the work
+        // queue first. Only this module links postgres-nio.
+        .target(
+            name: "XPastePostgres",
+            dependencies: [
+                "XPasteBank",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Jobs: pipeline specs (YAML), the job state machine, the job store and the runner (a Service).
         .target(
             name: "XPastePipeline",
@@ -108,7 +120,7 @@ let package = Package(
             name: "xpaste",
             dependencies: [
                 "XPasteImage", "XPasteLVIS", "XPasteBank", "XPasteCompositor",
-                "XPasteInference", "XPasteStages", "XPastePipeline", "XPasteServer",
+                "XPasteInference", "XPasteStages", "XPastePipeline", "XPasteServer", "XPastePostgres",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -150,6 +162,10 @@ let package = Package(
         .testTarget(
             name: "XPastePipelineTests",
             dependencies: ["XPastePipeline", "XPasteStages", "XPasteTestSupport"]
+        ),
+        .testTarget(
+            name: "XPastePostgresTests",
+            dependencies: ["XPastePostgres", "XPasteBank", "XPastePipeline", "XPasteTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "XPasteServerTests",

@@ -9,8 +9,8 @@ VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 
 # C libraries the codecs and crawler link against, plus the tools the test suite drives (headless
-# Chromium and its WebDriver for the bank browser's tests).
-APT_PACKAGES=(libpng-dev libjpeg-dev libwebp-dev libcurl4-openssl-dev libsqlite3-dev pkg-config valgrind curl wrk chromium chromium-driver)
+# Chromium and its WebDriver for the bank browser's tests, PostgreSQL for the queue and cluster tests).
+APT_PACKAGES=(libpng-dev libjpeg-dev libwebp-dev libcurl4-openssl-dev libsqlite3-dev pkg-config valgrind curl wrk chromium chromium-driver postgresql)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
