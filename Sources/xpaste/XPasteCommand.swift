@@ -18,6 +18,8 @@ struct XPasteCommand: AsyncParsableCommand {
         version: XPasteVersion.string,
         subcommands: [
             ServeCommand.self,
+            WorkerCommand.self,
+            QueueCommand.self,
             DoctorCommand.self,
             ModelsCommand.self,
             BankCommand.self,
