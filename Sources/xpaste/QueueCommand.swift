@@ -173,8 +173,9 @@ struct QueueProbeCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(50))
             do {
                 counts = try await queue.counts(jobId: job)
-            } catch where error.isTransient {
+            } catch {
                 // The database restarting is part of what a probe may see; keep waiting.
+                guard error.isTransient else { throw error }
                 try await Task.sleep(for: .milliseconds(500))
             }
         }

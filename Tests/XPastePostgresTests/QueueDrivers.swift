@@ -17,7 +17,8 @@ enum QueueDriver: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func withQueue(
         _ body: @Sendable (_ queue: any WorkQueue, _ another: @Sendable () async throws -> any WorkQueue) async throws -> Void
     ) async throws {
-        let logger = Logger(label: "test.queue")
+        var logger = Logger(label: "test.queue")
+        logger.logLevel = .error
         switch self {
         case .sqlite:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xpq-\(UUID().uuidString)")
