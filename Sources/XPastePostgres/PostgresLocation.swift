@@ -69,7 +69,8 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
             throw PostgresURLError("sslmode \(sslMode) is not supported (disable, prefer or require)")
         }
         if let text = query["pool_max"] {
-            guard let value = Int(text), (1...1000).contains(value) else { throw PostgresURLError("pool_max must be in 1…1000") }
+            // One connection stays with the LISTEN loop, so a pool of one would leave queries none.
+            guard let value = Int(text), (2...1000).contains(value) else { throw PostgresURLError("pool_max must be in 2…1000") }
             maxConnections = value
         } else {
             maxConnections = 8

@@ -59,6 +59,8 @@ public struct ServerConfiguration: Sendable {
     public var bankURL: URL { dataFolder.appendingPathComponent("bank.sqlite") }
     /// The job ledger file.
     public var ledgerURL: URL { dataFolder.appendingPathComponent("jobs.sqlite") }
+    /// The work queue file workers on this host share (`xpaste worker --database <data folder>`).
+    public var queueURL: URL { dataFolder.appendingPathComponent("queue.sqlite") }
     /// Where uploads are spooled before they are recorded.
     public var uploadsFolder: URL { dataFolder.appendingPathComponent("uploads", isDirectory: true) }
 

@@ -22,6 +22,8 @@ public struct XPasteService: Sendable {
     public let bank: SQLiteBank
     /// The job ledger.
     public let ledger: SQLiteJobLedger
+    /// The work queue workers report to.
+    public let queue: SQLiteWorkQueue
     /// The job runner.
     public let runner: JobRunner
     /// The installed pipelines.
@@ -51,6 +53,7 @@ public struct XPasteService: Sendable {
                 "categories": "\(vocabulary.count)", "linked": "\(summary.linked.count)"])
         }
         ledger = try SQLiteJobLedger(url: configuration.ledgerURL, logger: logger)
+        queue = try SQLiteWorkQueue(url: configuration.queueURL, logger: logger)
         catalog = try PipelineCatalog(folder: configuration.pipelinesFolder)
         token = try configuration.token ?? Self.localToken(in: configuration.dataFolder)
         registry = Self.metricsRegistry
@@ -121,6 +124,7 @@ public struct XPasteService: Sendable {
             runner: runner, catalog: catalog, datasets: runner.environment.datasetsFolder,
             scratch: configuration.dataFolder.appendingPathComponent("scratch", isDirectory: true), bank: bank, limits: limits, logger: logger
         ).register(on: router)
+        WorkerRoutes(queue: queue).register(on: router)
         SystemRoutes(
             bank: bank, runner: runner, catalog: catalog, models: runner.environment.models, runtime: runner.environment.runtime,
             registry: registry, openAPIFile: configuration.openAPIFile

@@ -17,8 +17,11 @@ enum QueueDriver: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func withQueue(
         _ body: @Sendable (_ queue: any WorkQueue, _ another: @Sendable () async throws -> any WorkQueue) async throws -> Void
     ) async throws {
-        var logger = Logger(label: "test.queue")
-        logger.logLevel = .error
+        let logger: Logger = {
+            var l = Logger(label: "test.queue")
+            l.logLevel = .error
+            return l
+        }()
         switch self {
         case .sqlite:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xpq-\(UUID().uuidString)")

@@ -16,6 +16,7 @@ public enum ProblemMapping {
         case let e as ProblemError: return e
         case let e as PipelineError: return problem(e)
         case let e as BankError: return problem(e)
+        case let e as WorkQueueError: return problem(e)
         case let e as ImageError: return ProblemError(.unprocessableContent, code: e.code, detail: e.description)
         case let e as DecodingError: return ProblemError(.badRequest, code: "request.malformed_json", detail: describe(e))
         case is NIOTooManyBytesError:
@@ -65,6 +66,15 @@ public enum ProblemMapping {
         case .invalidCursor, .invalidArgument, .invalidCategory, .invalidBlob, .invalidImport, .emptyPool: status = .unprocessableContent
         case .busy: status = .serviceUnavailable
         case .notABank, .notSQLite, .corrupt, .newerVersion, .notFound, .missingSourceFile, .io, .database: status = .internalServerError
+        }
+        return ProblemError(status, code: e.code, detail: e.description)
+    }
+
+    static func problem(_ e: WorkQueueError) -> ProblemError {
+        let status: HTTPResponse.Status = switch e {
+        case .invalidArgument: .unprocessableContent
+        case .unavailable: .serviceUnavailable
+        case .notAQueue, .io, .database: .internalServerError
         }
         return ProblemError(status, code: e.code, detail: e.description)
     }
