@@ -23,7 +23,8 @@ public final class PostgresWorkQueue: WorkQueue, Service {
     public let client: PostgresClient
     private let wake = WakeSignal()
     private let lastReap = Mutex<ContinuousClock.Instant?>(nil)
-    private let ready = Mutex(false)
+    private let running = Mutex(false)
+    private let started = WakeSignal()
 
     /// The channel enqueues notify; the payload is the stage.
     public static let channel = "xpaste_work"
@@ -44,7 +45,13 @@ public final class PostgresWorkQueue: WorkQueue, Service {
     /// Runs the pool and the listener until cancelled or a graceful shutdown.
     public func run() async throws {
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.client.run() }
+            group.addTask {
+                // Nothing suspends between the flag and the call, so `migrate()` never asks the
+                // pool for a connection before it runs (postgres-nio warns about that).
+                self.running.withLock { $0 = true }
+                self.started.signal()
+                await self.client.run()
+            }
             group.addTask {
                 await cancelWhenGracefulShutdown { await self.listen() }
             }
@@ -55,6 +62,10 @@ public final class PostgresWorkQueue: WorkQueue, Service {
     /// advisory lock). Retries while the server is starting, up to `timeout`.
     public func migrate(timeout: Duration = .seconds(30)) async throws(WorkQueueError) {
         let deadline = ContinuousClock.now + timeout
+        while !running.withLock({ $0 }) {
+            guard ContinuousClock.now < deadline else { throw .unavailable("the connection pool is not running (run the queue as a service first)") }
+            await started.wait(timeout: .milliseconds(50))
+        }
         while true {
             do {
                 try await transaction { connection in
@@ -63,7 +74,6 @@ public final class PostgresWorkQueue: WorkQueue, Service {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                     }
                 }
-                ready.withLock { $0 = true }
                 return
             } catch where error.isTransient && ContinuousClock.now < deadline {
                 logger.info("waiting for PostgreSQL", metadata: ["database": "\(location)", "error": "\(error)"])

@@ -12,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the xpaste HTTP service: the job API, the job runner and the bank browser.",
         discussion: """
-            Everything lives in the data folder: the bank (bank.sqlite), the job ledger (jobs.sqlite), uploads, \
+            Everything lives in the data folder: the bank (bank.sqlite), the job ledger (jobs.sqlite), the work queue \
+            workers on this host share (queue.sqlite; GET /v1/workers lists them), uploads, \
             datasets (datasets/<job id>/) and the local token. Jobs left unfinished by a crash or a stop resume on \
             the next start. SIGINT/SIGTERM stop taking work, let running batches commit and exit within seconds.
 
