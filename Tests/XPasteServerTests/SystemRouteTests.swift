@@ -28,6 +28,8 @@ struct SystemRouteTests {
                 // Other suites share the process-wide registry: check names, not values.
                 #expect(text.contains("\nxpaste_bank_sources "))
                 #expect(text.contains("xpaste_bank_instances{status=\"pending\"} "))
+                #expect(text.contains("xpaste_queue_items{state=\"queued\"} "))
+                #expect(text.contains("\nxpaste_workers_live "))
                 #expect(text.contains("http_server_request_duration_count{http_route=\"/healthz\",http_request_method=\"GET\",http_response_status_code=\"200\"}"))
             }
             try await client.execute(uri: "/v1/models", method: .get) { (r: TestResponse) throws in

@@ -21,16 +21,9 @@ public final class SQLiteJobLedger: JobLedger {
         self.url = url
         self.logger = logger
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        } catch {
-            throw .io("cannot create \(url.deletingLastPathComponent().path): \(error.localizedDescription)")
-        }
-        var config = Configuration()
-        config.busyMode = .timeout(10)
-        config.label = "xpaste-jobs"
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        do {
-            pool = try DatabasePool(path: url.path, configuration: config)
+            pool = try SQLiteFile.openPool(url, label: "xpaste-jobs", busySeconds: 10)
+        } catch let error as SQLiteFile.FolderError {
+            throw .io(error.message)
         } catch {
             throw BankErrorMapping.map(error).naming(url.path)
         }

@@ -25,16 +25,9 @@ public final class SQLiteWorkQueue: WorkQueue {
         self.url = url
         self.logger = logger
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        } catch {
-            throw .io("cannot create \(url.deletingLastPathComponent().path): \(error.localizedDescription)")
-        }
-        var config = Configuration()
-        config.busyMode = .timeout(30)
-        config.label = "xpaste-queue"
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        do {
-            pool = try DatabasePool(path: url.path, configuration: config)
+            pool = try SQLiteFile.openPool(url, label: "xpaste-queue", busySeconds: 30)
+        } catch let error as SQLiteFile.FolderError {
+            throw .io(error.message)
         } catch {
             throw Self.map(error, path: url.path)
         }

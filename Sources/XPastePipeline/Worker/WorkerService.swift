@@ -92,7 +92,8 @@ public final class WorkerService: Service, Sendable {
             self.stop()
         }
         let totals = self.totals
-        try? await queue.report(report(state: "stopped"))
+        let last = report(state: "stopped")
+        try? await QueueCallDeadline.run("the last report", limit: .seconds(5)) { try await self.queue.report(last) }
         logger.notice("worker stopped", metadata: ["done": "\(totals.done)", "failed": "\(totals.failed)", "lost": "\(totals.lost)"])
     }
 
@@ -128,8 +129,10 @@ public final class WorkerService: Service, Sendable {
                     let limit = max(config.batch, config.concurrency) - running
                     group.addTask {
                         do {
-                            return .claimed(try await self.queue.claim(
-                                stages: config.stages, worker: config.id, limit: min(limit, WorkQueueRules.maxClaim), lease: config.lease))
+                            return .claimed(try await QueueCallDeadline.run("a claim", limit: config.lease) {
+                                try await self.queue.claim(
+                                    stages: config.stages, worker: config.id, limit: min(limit, WorkQueueRules.maxClaim), lease: config.lease)
+                            })
                         } catch {
                             return .claimFailed(error as? WorkQueueError ?? .database("\(error)"))
                         }
@@ -203,7 +206,9 @@ public final class WorkerService: Service, Sendable {
         let leases = items.map(\.lease)
         state.withLock { s in for lease in leases { s.held[lease.itemId] = nil } }
         do {
-            try await queue.release(leases, worker: configuration.id)
+            try await QueueCallDeadline.run("giving items back", limit: configuration.lease) {
+                try await self.queue.release(leases, worker: self.configuration.id)
+            }
         } catch {
             logger.warning("could not give items back; their leases will expire", metadata: ["items": "\(leases.count)", "error": "\(error)"])
         }
@@ -233,7 +238,9 @@ public final class WorkerService: Service, Sendable {
             itemLogger.warning("item failed", metadata: ["error": "\(message)", "retry": "\(retry)", "attempt": "\(item.attempt)/\(item.maxAttempts)"])
             state.withLock { $0.failed += 1 }
             await retrying("record a failure") { () async throws(WorkQueueError) in
-                _ = try await self.queue.fail(item.lease, worker: self.configuration.id, error: message, retry: retry, backoff: self.configuration.retryBackoff)
+                _ = try await QueueCallDeadline.run("recording a failure", limit: self.configuration.lease) {
+                    try await self.queue.fail(item.lease, worker: self.configuration.id, error: message, retry: retry, backoff: self.configuration.retryBackoff)
+                }
             }
         }
     }
@@ -264,7 +271,10 @@ public final class WorkerService: Service, Sendable {
             var failures = 0
             while true {
                 do {
-                    marked = try await queue.complete(batch.map(\.result), worker: configuration.id)
+                    let results = batch.map(\.result)
+                    marked = try await QueueCallDeadline.run("a commit", limit: configuration.lease) {
+                        try await self.queue.complete(results, worker: self.configuration.id)
+                    }
                     break
                 } catch {
                     failures += 1
@@ -290,7 +300,9 @@ public final class WorkerService: Service, Sendable {
             let leases = state.withLock { Array($0.held.values) }
             if !leases.isEmpty {
                 do {
-                    let kept = try await queue.heartbeat(leases, worker: configuration.id, lease: configuration.lease)
+                    let kept = try await QueueCallDeadline.run("a heartbeat", limit: configuration.heartbeatInterval) {
+                        try await self.queue.heartbeat(leases, worker: self.configuration.id, lease: self.configuration.lease)
+                    }
                     let lost = leases.filter { !kept.contains($0.itemId) }
                     if !lost.isEmpty {
                         state.withLock { s in for lease in lost { s.held[lease.itemId] = nil } }
@@ -301,7 +313,8 @@ public final class WorkerService: Service, Sendable {
                 }
             }
             do {
-                try await queue.report(report(state: isStopping ? "draining" : "running"))
+                let report = report(state: isStopping ? "draining" : "running")
+                try await QueueCallDeadline.run("a report", limit: configuration.heartbeatInterval) { try await self.queue.report(report) }
             } catch {
                 logger.debug("report failed", metadata: ["error": "\(error)"])
             }
@@ -326,7 +339,10 @@ public final class WorkerService: Service, Sendable {
     private let startedAt = Date()
 
     private func reportUntilDelivered(_ name: String) async {
-        await retrying("report the worker") { () async throws(WorkQueueError) in try await self.queue.report(self.report(state: name)) }
+        await retrying("report the worker") { () async throws(WorkQueueError) in
+            let report = self.report(state: name)
+            try await QueueCallDeadline.run("a report", limit: self.configuration.lease) { try await self.queue.report(report) }
+        }
     }
 
     /// Runs `body` until it succeeds, backing off on transient errors; gives up on others after 5

@@ -16,11 +16,12 @@ struct SystemRoutes: Sendable {
     let runtime: RuntimeProvider
     let registry: PrometheusCollectorRegistry
     let openAPIFile: URL
+    let queue: any WorkQueue
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/healthz") { _, _ in try APIJSON.response(["status": "ok"]) }
         router.get("/readyz") { _, _ in try ready() }
-        router.get("/metrics") { _, _ in metrics() }
+        router.get("/metrics") { _, _ in await metrics() }
         router.get("/openapi.yaml") { _, _ in
             guard let bytes = FileManager.default.contents(atPath: openAPIFile.path) else {
                 throw ProblemError(.notFound, code: "openapi.missing", detail: "the API document is not at \(openAPIFile.path)")
@@ -58,7 +59,20 @@ struct SystemRoutes: Sendable {
     static var runningGauge: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "xpaste", subsystem: "jobs", metricName: "running", unitName: "", helpText: "Jobs running now") }
 
-    private func metrics() -> Response {
+    static var queueItemsGauge: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "xpaste", subsystem: "queue", metricName: "items", unitName: "", helpText: "Work items in the queue by state") }
+    static var liveWorkersGauge: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "xpaste", subsystem: "workers", metricName: "live", unitName: "", helpText: "Workers that reported in the last minute and have not stopped") }
+
+    private func metrics() async -> Response {
+        if let counts = try? await queue.counts(jobId: nil) {
+            for (state, n) in [("queued", counts.queued), ("leased", counts.leased), ("done", counts.done), ("failed", counts.failed)] {
+                registry.makeGauge(descriptor: Self.queueItemsGauge, labels: [("state", state)]).set(Double(n))
+            }
+        }
+        if let workers = try? await queue.workers(seenWithin: .seconds(60)) {
+            registry.makeGauge(descriptor: Self.liveWorkersGauge).set(Double(workers.filter { $0.state != "stopped" }.count))
+        }
         if let stats = try? bank.stats() {
             for status in InstanceStatus.allCases {
                 registry.makeGauge(descriptor: Self.instancesGauge, labels: [("status", status.rawValue)])
