@@ -30,9 +30,19 @@ import XPasteTestSupport
             Glibc.kill(processes[index].processIdentifier, SIGKILL)
             processes[index].waitUntilExit()
         }
+        /// SIGTERM, then at most 30 s for each to drain; one that does not exit is killed and
+        /// reported (a worker must always stop on SIGTERM).
         func stop() {
             for p in processes where p.isRunning { p.terminate() }
-            for p in processes { p.waitUntilExit() }
+            let deadline = Date().addingTimeInterval(30)
+            for p in processes {
+                while p.isRunning && Date() < deadline { usleep(20_000) }
+                if p.isRunning {
+                    Issue.record("worker \(p.processIdentifier) did not stop within 30 s of SIGTERM")
+                    Glibc.kill(p.processIdentifier, SIGKILL)
+                    p.waitUntilExit()
+                }
+            }
         }
         deinit { stop() }
     }
