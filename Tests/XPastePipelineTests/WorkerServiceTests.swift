@@ -70,11 +70,14 @@ import XPasteBank
             logger: Logger(label: "t"))
         let run = Task { try await worker.run() }
         while try await queue.counts(jobId: "j").leased < 10 { try await Task.sleep(for: .milliseconds(5)) }
+        // Normally two items have started by now; on a loaded machine the stop may come first.
+        try await Task.sleep(for: .milliseconds(100))
         worker.stop()
         try await run.value
-        // The two running items finished; the eight waiting in the worker went back unattempted.
+        // Running items finished (two at most run at once); the rest went back unattempted.
         let counts = try await queue.counts(jobId: "j")
-        #expect(counts == WorkCounts(queued: 8, done: 2))
+        #expect(counts.leased == 0 && counts.failed == 0 && counts.done + counts.queued == 10 && counts.done <= 2, "\(counts)")
+        #expect(worker.totals.done == counts.done)
         let queued = try await queue.items(jobId: "j", state: .queued, afterId: nil, limit: 10)
         #expect(queued.allSatisfy { $0.attempts == 0 })
     }
