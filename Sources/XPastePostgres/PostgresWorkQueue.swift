@@ -301,6 +301,19 @@ public final class PostgresWorkQueue: WorkQueue, Service {
         }
     }
 
+    public func pruneWorkers(notSeenFor age: Duration) async throws(WorkQueueError) -> Int {
+        let seconds = age.seconds
+        return try await query { client in
+            let rows = try await client.query("""
+                WITH gone AS (DELETE FROM workers WHERE last_seen < now() - make_interval(secs => \(seconds)) RETURNING 1)
+                SELECT count(*)::bigint FROM gone
+                """, logger: self.logger)
+            var n = 0
+            for try await count in rows.decode(Int64.self) { n = Int(count) }
+            return n
+        }
+    }
+
     public func workers(seenWithin within: Duration) async throws(WorkQueueError) -> [WorkerReport] {
         let seconds = within.seconds
         let rows: [(String, Date)] = try await query { client in

@@ -116,6 +116,7 @@ import XPasteBank
         func completionCounts(jobId: String) async throws(WorkQueueError) -> [String: Int] { try await base.completionCounts(jobId: jobId) }
         func removeItems(jobId: String) async throws(WorkQueueError) -> Int { try await base.removeItems(jobId: jobId) }
         func report(_ worker: WorkerReport) async throws(WorkQueueError) { try await base.report(worker) }
+        func pruneWorkers(notSeenFor age: Duration) async throws(WorkQueueError) -> Int { try await base.pruneWorkers(notSeenFor: age) }
         func workers(seenWithin within: Duration) async throws(WorkQueueError) -> [WorkerReport] { try await base.workers(seenWithin: within) }
         func waitForWork(stages: [String], timeout: Duration) async { await base.waitForWork(stages: stages, timeout: timeout) }
     }

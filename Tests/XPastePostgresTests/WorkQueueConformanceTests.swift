@@ -215,6 +215,12 @@ import XPastePostgres
             #expect(abs(seen.lastSeen.timeIntervalSinceNow) < 30)
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await queue.workers(seenWithin: .milliseconds(100)).isEmpty)
+            // A newer worker stays when the old one's report is pruned.
+            try await queue.report(WorkerReport(
+                id: "gpu-host-2:1:cd", host: "gpu-host-2", pid: 1, stages: ["probe"], devices: ["cpu"], concurrency: 1, startedAt: started))
+            #expect(try await queue.pruneWorkers(notSeenFor: .milliseconds(200)) == 1)
+            #expect(try await queue.workers(seenWithin: .seconds(60)).map(\.id) == ["gpu-host-2:1:cd"])
+            #expect(try await queue.pruneWorkers(notSeenFor: .seconds(60)) == 0)
         }
     }
 

@@ -279,6 +279,14 @@ public final class SQLiteWorkQueue: WorkQueue {
         }
     }
 
+    public func pruneWorkers(notSeenFor age: Duration) async throws(WorkQueueError) -> Int {
+        let cutoff = Date().timeIntervalSince1970 - age.seconds
+        return try await write { db in
+            try db.execute(sql: "DELETE FROM workers WHERE last_seen < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
     public func workers(seenWithin within: Duration) async throws(WorkQueueError) -> [WorkerReport] {
         let rows = try await read { db in
             try Data.fetchAll(

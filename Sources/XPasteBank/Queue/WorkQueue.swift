@@ -58,6 +58,10 @@ public protocol WorkQueue: Sendable {
     /// Records or replaces a worker's report (its `lastSeen` becomes the queue's now).
     func report(_ worker: WorkerReport) async throws(WorkQueueError)
 
+    /// Deletes the reports of workers not seen for `age` (stopped or dead long ago); returns how
+    /// many went.
+    func pruneWorkers(notSeenFor age: Duration) async throws(WorkQueueError) -> Int
+
     /// Workers seen within `within` of now, newest first.
     func workers(seenWithin within: Duration) async throws(WorkQueueError) -> [WorkerReport]
 

@@ -81,6 +81,12 @@ public final class WorkerService: Service, Sendable {
             "batch": "\(configuration.batch)", "devices": "\(configuration.devices.joined(separator: ","))",
         ])
         await reportUntilDelivered("running")
+        // Each worker process leaves one report row; drop those of workers gone for a week.
+        if let pruned = try? await QueueCallDeadline.run("pruning old reports", limit: configuration.lease, {
+            try await self.queue.pruneWorkers(notSeenFor: Self.reportRetention)
+        }), pruned > 0 {
+            logger.info("removed reports of workers gone for a week", metadata: ["count": "\(pruned)"])
+        }
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.heartbeats() }
@@ -365,6 +371,9 @@ public final class WorkerService: Service, Sendable {
             }
         }
     }
+
+    /// How long the report of a worker that stopped reporting is kept.
+    public static let reportRetention: Duration = .seconds(7 * 86_400)
 
     /// 100 ms doubling to 5 s.
     static func backoff(_ failures: Int) -> Duration {
