@@ -24,4 +24,16 @@ enum SQLiteFile {
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         return try DatabasePool(path: url.path, configuration: config)
     }
+
+    /// Stamps a new, empty file with `applicationId`; false when the file already holds another
+    /// kind of database (so the caller refuses it instead of writing into it).
+    static func claim(_ db: Database, applicationId: Int32) throws -> Bool {
+        let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+        if id == 0 && tables == 0 {
+            try db.execute(sql: "PRAGMA application_id = \(applicationId)")
+            return true
+        }
+        return id == applicationId
+    }
 }

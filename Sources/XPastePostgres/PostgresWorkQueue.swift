@@ -68,10 +68,15 @@ public final class PostgresWorkQueue: WorkQueue, Service {
         }
         while true {
             do {
-                try await transaction { connection in
-                    try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: self.logger)
-                    for statement in PostgresQueueSchema.statements {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                // The pool waits about a minute on a server that refuses connections; the caller's
+                // timeout is what counts.
+                let remaining = max(deadline - ContinuousClock.now, .milliseconds(100))
+                try await QueueCallDeadline.run("connecting to \(location)", limit: remaining) {
+                    try await self.transaction { connection in
+                        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: self.logger)
+                        for statement in PostgresQueueSchema.statements {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                        }
                     }
                 }
                 return
@@ -358,13 +363,13 @@ public final class PostgresWorkQueue: WorkQueue, Service {
                 WHERE state = 'leased' AND lease_expires_at < now()
                 RETURNING id, worker, state
                 """, logger: self.logger)
-            var stages: Set<String> = []
+            var requeued = false
             for try await (id, worker, state) in rows.decode((String, String?, String).self) {
                 self.logger.warning(
                     "lease expired", metadata: ["item": "\(id)", "worker": "\(worker ?? "?")", "now": "\(state)"])
-                stages.insert("*")
+                requeued = requeued || state == WorkItemState.queued.rawValue
             }
-            if !stages.isEmpty { try await connection.query("SELECT pg_notify(\(Self.channel), '*')", logger: self.logger) }
+            if requeued { try await connection.query("SELECT pg_notify(\(Self.channel), '*')", logger: self.logger) }
         }
     }
 

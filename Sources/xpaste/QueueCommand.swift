@@ -20,8 +20,7 @@ struct QueueStatusCommand: AsyncParsableCommand {
         abstract: "Item counts by state (whole queue or one job) and the workers seen recently."
     )
 
-    @Option(help: "The queue: postgres://… URL, or a data folder or .sqlite file (default: $XPASTE_DATABASE, else ./data).")
-    var database = QueueDatabase.defaultValue
+    @OptionGroup var queueDatabase: QueueDatabaseOption
 
     @Option(help: "Only this job's items.")
     var job: String?
@@ -38,7 +37,7 @@ struct QueueStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "xpaste.queue") { StreamLogHandler.standardError(label: $0) }
-        let database = try QueueDatabase.open(database, logger: logger)
+        let database = try queueDatabase.open(logger: logger)
         let (job, within) = (job, seenWithin)
         let (counts, workers) = try await database.withReady { () async throws -> (WorkCounts, [WorkerReport]) in
             do {
@@ -80,8 +79,7 @@ struct QueueProbeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The queue: postgres://… URL, or a data folder or .sqlite file (default: $XPASTE_DATABASE, else ./data).")
-    var database = QueueDatabase.defaultValue
+    @OptionGroup var queueDatabase: QueueDatabaseOption
 
     @Option(help: "Items to queue (1…10000000).")
     var items = 1000
@@ -128,7 +126,7 @@ struct QueueProbeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "xpaste.queue") { StreamLogHandler.standardError(label: $0) }
-        let database = try QueueDatabase.open(database, logger: logger)
+        let database = try queueDatabase.open(logger: logger)
         let jobId = job ?? "probe-\(UUID().uuidString.prefix(8).lowercased())"
         let (count, latency, attempts, limit, keep) = (items, latencyMs, maxAttempts, timeout, keep)
         let report = try await database.withReady { () async throws -> Report in

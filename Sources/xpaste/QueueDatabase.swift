@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -53,13 +54,29 @@ struct QueueDatabase {
                 return nil
             }
             defer { group.cancelAll() }
-            do {
-                try await postgres.migrate()
-            } catch let error as WorkQueueError {
-                throw Console.fail(code: error.code, "\(description): \(error.description)")
-            }
+            try await migrate()
             return try await body()
         }
+    }
+
+    /// Migrates the PostgreSQL schema (nothing on SQLite); a failure exits with its code.
+    func migrate() async throws {
+        do {
+            try await postgres?.migrate()
+        } catch {
+            throw Console.fail(code: error.code, "\(description): \(error.description)")
+        }
+    }
+}
+
+/// `--database`, as every queue command takes it.
+struct QueueDatabaseOption: ParsableArguments {
+    @Option(help: "The queue: postgres://user@host:port/db, or a data folder or .sqlite file for processes on one host (default: $XPASTE_DATABASE, else ./data).")
+    var database = QueueDatabase.defaultValue
+
+    /// Opens it.
+    func open(logger: Logger) throws -> QueueDatabase {
+        try QueueDatabase.open(database, logger: logger)
     }
 }
 

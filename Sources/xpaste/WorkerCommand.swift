@@ -23,8 +23,7 @@ struct WorkerCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The queue: postgres://user@host:port/db, or a data folder or .sqlite file for workers on one host (default: $XPASTE_DATABASE, else ./data).")
-    var database = QueueDatabase.defaultValue
+    @OptionGroup var queueDatabase: QueueDatabaseOption
 
     @Option(help: "Comma-separated stages this worker takes.")
     var stages = ProbeStageHandler.stageName
@@ -62,7 +61,16 @@ struct WorkerCommand: AsyncParsableCommand {
         guard ExecutionProvider(parsing: provider) != nil else { throw ValidationError("--provider: expected cpu, cuda[:N] or tensorrt[:N]") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: expected trace, debug, info, notice, warning or error") }
         guard !stageList.isEmpty else { throw ValidationError("--stages: name at least one stage") }
+        // Refused before the database is opened, so a typo creates no queue file.
+        if let unknown = stageList.first(where: { !Self.stagesWorkersRun.contains($0) }) {
+            throw Console.fail(
+                code: WorkQueueError.invalidArgument("").code,
+                "workers cannot run stage \(unknown); they run: \(Self.stagesWorkersRun.joined(separator: ", "))")
+        }
     }
+
+    /// The stages this build's workers run.
+    static let stagesWorkersRun = [ProbeStageHandler.stageName]
 
     var stageList: [String] {
         stages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -71,7 +79,7 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "xpaste.worker") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
-        let database = try QueueDatabase.open(database, logger: logger)
+        let database = try queueDatabase.open(logger: logger)
         var config = WorkerConfiguration(
             id: id, stages: stageList, devices: [provider], concurrency: concurrency, batch: batch,
             lease: .milliseconds(Int64(leaseSeconds * 1000)), idleWait: .milliseconds(Int64(idleSeconds * 1000)),
@@ -90,14 +98,7 @@ struct WorkerCommand: AsyncParsableCommand {
         var services: [any Service] = []
         if let postgres = database.postgres {
             services.append(postgres)
-            let description = database.description
-            services.append(PreparedService(prepare: {
-                do {
-                    try await postgres.migrate()
-                } catch let error as WorkQueueError {
-                    throw Console.fail(code: error.code, "\(description): \(error.description)")
-                }
-            }, service: worker))
+            services.append(PreparedService(prepare: { try await database.migrate() }, service: worker))
         } else {
             services.append(worker)
         }

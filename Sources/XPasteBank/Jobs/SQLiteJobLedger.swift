@@ -29,11 +29,7 @@ public final class SQLiteJobLedger: JobLedger {
         }
         do {
             try pool.write { db in
-                let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-                if id == 0 && tables == 0 {
-                    try db.execute(sql: "PRAGMA application_id = \(Self.applicationId)")
-                } else if id != Self.applicationId {
+                guard try SQLiteFile.claim(db, applicationId: Self.applicationId) else {
                     throw BankError.notABank("\(url.path) is an SQLite database but not an xpaste job ledger")
                 }
                 try db.execute(sql: """

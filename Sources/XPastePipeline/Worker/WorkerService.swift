@@ -33,7 +33,6 @@ public final class WorkerService: Service, Sendable {
         var lost = 0
         var samples: [(at: ContinuousClock.Instant, done: Int)] = []
         var pendingCommits: [(result: WorkResult, reply: CheckedContinuation<Bool, Never>)] = []
-        var committerRunning = false
     }
 
     private enum Event: Sendable {

@@ -1,11 +1,11 @@
 import Synchronization
-import XPasteBank
 
 /// Bounds how long one call to the queue may take. A call against a database that went away can
-/// wait on a connection that will never answer; a worker must not wait with it, or its leases,
-/// commits and shutdown would hang behind it. Past the limit the call is cancelled and abandoned,
+/// wait on a connection that will never answer (or, with postgres-nio, wait a minute for the pool
+/// to give up on a server that refuses connections); a worker must not wait with it, or its
+/// leases, commits and shutdown would hang behind it. Past the limit the call is cancelled and abandoned,
 /// and the caller sees `unavailable`, which its retry loop already handles.
-enum QueueCallDeadline {
+public enum QueueCallDeadline {
     private final class Race<T: Sendable>: Sendable {
         private struct State {
             var done = false
@@ -47,7 +47,7 @@ enum QueueCallDeadline {
     }
 
     /// Runs `operation`, giving up with `unavailable` after `limit`.
-    static func run<T: Sendable>(
+    public static func run<T: Sendable>(
         _ what: String, limit: Duration, _ operation: @escaping @Sendable () async throws -> T
     ) async throws(WorkQueueError) -> T {
         let race = Race<T>()
