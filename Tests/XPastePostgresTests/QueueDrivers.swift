@@ -37,7 +37,7 @@ enum QueueDriver: String, CaseIterable, Sendable, CustomTestStringConvertible {
             @Sendable func open() async throws -> PostgresWorkQueue {
                 let queue = PostgresWorkQueue(location: location, logger: logger)
                 opened.add(Task { try await queue.run() })
-                try await queue.migrate()
+                try await queue.migrate(timeout: .seconds(120))
                 return queue
             }
             let queue = try await open()
