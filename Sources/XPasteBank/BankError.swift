@@ -36,7 +36,9 @@ public enum BankError: Error, Sendable, Hashable, CustomStringConvertible {
     case io(String)
     /// An import source (pool json, folder, COCO file) is malformed.
     case invalidImport(String)
-    /// Any other SQLite failure.
+    /// The bank's database server cannot be reached or is going away (PostgreSQL); worth a retry.
+    case unavailable(String)
+    /// Any other database failure.
     case database(String)
 
     /// Stable machine-readable code.
@@ -58,6 +60,7 @@ public enum BankError: Error, Sendable, Hashable, CustomStringConvertible {
         case .busy: "bank.busy"
         case .io: "bank.io"
         case .invalidImport: "bank.invalid_import"
+        case .unavailable: "bank.unavailable"
         case .database: "bank.database"
         }
     }
@@ -81,6 +84,7 @@ public enum BankError: Error, Sendable, Hashable, CustomStringConvertible {
         case .busy(let m): "the bank is busy: \(m)"
         case .io(let m): "file I/O failed: \(m)"
         case .invalidImport(let m): "cannot import: \(m)"
+        case .unavailable(let m): "the bank's database is unavailable: \(m)"
         case .database(let m): "database error: \(m)"
         }
     }

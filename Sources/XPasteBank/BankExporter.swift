@@ -27,11 +27,11 @@ public struct BankExporter: Sendable {
 
     /// Exports the instances `filter` matches (accepted ones by default) into `folder`, which is
     /// created if needed; files of an earlier export there are overwritten.
-    public func export(to folder: URL, filter: InstanceFilter = InstanceFilter(statuses: [.accepted])) throws(BankError) -> ExportSummary {
+    public func export(to folder: URL, filter: InstanceFilter = InstanceFilter(statuses: [.accepted])) async throws(BankError) -> ExportSummary {
         let fm = FileManager.default
         let root = folder.standardizedFileURL
         let images = root.appendingPathComponent("images", isDirectory: true)
-        let categories = Dictionary(uniqueKeysWithValues: try bank.categories().map { ($0.id, $0) })
+        let categories = Dictionary(uniqueKeysWithValues: try await bank.categories().map { ($0.id, $0) })
         var folders: [Int64: String] = [:]
         var used: Set<String> = []
         var pool: [Int: [String]] = [:]
@@ -48,8 +48,8 @@ public struct BankExporter: Sendable {
         }
         var cursor: String?
         repeat {
-            let page = try bank.browse(InstanceQuery(filter: filter, order: InstanceOrder(.createdAt, descending: false), limit: 500, cursor: cursor))
-            let cutouts = try bank.cutouts(of: page.instances.map(\.id))
+            let page = try await bank.browse(InstanceQuery(filter: filter, order: InstanceOrder(.createdAt, descending: false), limit: 500, cursor: cursor))
+            let cutouts = try await bank.cutouts(of: page.instances.map(\.id))
             for (instance, cutout) in zip(page.instances, cutouts) {
                 // Verify on read: a blob whose bytes no longer match its hash is reported and skipped,
                 // never exported as if it were the cutout.
@@ -83,7 +83,7 @@ public struct BankExporter: Sendable {
                     pooled += 1
                 }
                 if sources[instance.sourceId] == nil {
-                    sources[instance.sourceId] = try bank.source(id: instance.sourceId).map {
+                    sources[instance.sourceId] = try await bank.source(id: instance.sourceId).map {
                         ExportedSource(
                             kind: $0.kind, sha256: $0.sha256, width: $0.width, height: $0.height, mediaType: $0.mediaType,
                             provenance: $0.provenance, clipScore: $0.clipScore)

@@ -43,7 +43,7 @@ extension BankImporter {
     /// annotations) imported in 584 MiB peak (docs/BENCHMARKS.md).
     public func importCOCO(
         annotations file: URL, imageRoot: URL, spoolDirectory: URL = FileManager.default.temporaryDirectory
-    ) throws(BankError) -> ImportSummary {
+    ) async throws(BankError) -> ImportSummary {
         var summary = ImportSummary()
         let reader = LVISReader(url: file)
         let spool = try SegmentationSpool(directory: spoolDirectory)
@@ -88,7 +88,7 @@ extension BankImporter {
             throw BankError.invalidImport("\(file.path): \(error)")
         }
         try spool.finishWriting()
-        let categoryMap = try mapCategories(fileCategories, summary: &summary)
+        let categoryMap = try await mapCategories(fileCategories, summary: &summary)
         summary.files = seen
         summary.skipped = skipped
         logger.info("importing COCO/LVIS annotations", metadata: [
@@ -135,7 +135,7 @@ extension BankImporter {
                 annotations += next.annotations.count
                 carried = nextImage()
             }
-            let results = parallelMap(batch) { item throws(BankError) in try cutouts(of: item, spool: spool) }
+            let results = await parallelMap(batch) { item throws(BankError) in try cutouts(of: item, spool: spool) }
             var ready: [PendingCutout] = []
             for (item, result) in zip(batch, results) {
                 switch result {
@@ -150,7 +150,7 @@ extension BankImporter {
                     }
                 }
             }
-            try commit(ready, into: &summary)
+            try await commit(ready, into: &summary)
         }
         logger.info("import finished", metadata: [
             "annotations": "\(summary.files)", "imported": "\(summary.imported)", "duplicates": "\(summary.duplicates)",
@@ -160,7 +160,7 @@ extension BankImporter {
     }
 
     /// File category id → bank category id.
-    private func mapCategories(_ categories: [LVISCategory], summary: inout ImportSummary) throws(BankError) -> [Int: Int64] {
+    private func mapCategories(_ categories: [LVISCategory], summary: inout ImportSummary) async throws(BankError) -> [Int: Int64] {
         var map: [Int: Int64] = [:]
         let isLVIS = categories.contains { $0.synset != nil || $0.frequency != nil }
         for c in categories {
@@ -168,13 +168,13 @@ extension BankImporter {
                 guard c.id >= 1, Int64(c.id) < BankCategory.userIdBase else {
                     throw BankError.invalidImport("LVIS category id \(c.id) is outside 1…\(BankCategory.userIdBase - 1)")
                 }
-                if try bank.category(id: Int64(c.id)) == nil { summary.categoriesCreated.append(c.name) }
-                try bank.upsertCategories([BankCategory(lvis: c)])
+                if try await bank.category(id: Int64(c.id)) == nil { summary.categoriesCreated.append(c.name) }
+                try await bank.upsertCategories([BankCategory(lvis: c)])
                 map[c.id] = Int64(c.id)
-            } else if let known = try bank.category(named: c.name) {
+            } else if let known = try await bank.category(named: c.name) {
                 map[c.id] = known.id
             } else {
-                let created = try bank.userCategory(named: c.name)
+                let created = try await bank.userCategory(named: c.name)
                 summary.categoriesCreated.append(created.name)
                 map[c.id] = created.id
             }

@@ -89,7 +89,7 @@ public struct BankImporter: Sendable {
     /// folder. Categories missing from the bank are created with their LVIS id and the name from a
     /// `categories.json` beside the pool (an xpaste export), else `lvis_<id>` until the LVIS
     /// vocabulary is loaded.
-    public func importPool(_ poolFile: URL) throws(BankError) -> ImportSummary {
+    public func importPool(_ poolFile: URL) async throws(BankError) -> ImportSummary {
         guard Self.isRegularFile(poolFile.path) else {
             throw BankError.io("cannot read \(poolFile.path): missing or not a regular file")
         }
@@ -100,13 +100,13 @@ public struct BankImporter: Sendable {
         let folder = poolFile.deletingLastPathComponent()
         let pool = try PoolFile(data, path: poolFile.path, folder: folder)
         var summary = ImportSummary()
-        let exported = try exportMetadata(in: folder, summary: &summary)
+        let exported = try await exportMetadata(in: folder, summary: &summary)
         var items: [Item] = []
         for entry in pool.entries {
             let categoryId = entry.categoryId
-            if try bank.category(id: categoryId) == nil {
+            if try await bank.category(id: categoryId) == nil {
                 let name = exported.categories[categoryId]?.name ?? "lvis_\(categoryId)"
-                try bank.upsertCategories([exported.categories[categoryId]?.category ?? BankCategory(id: categoryId, name: name)])
+                try await bank.upsertCategories([exported.categories[categoryId]?.category ?? BankCategory(id: categoryId, name: name)])
                 summary.categoriesCreated.append(name)
             }
             items.append(Item(
@@ -114,7 +114,7 @@ public struct BankImporter: Sendable {
                 record: exported.records[entry.path]))
         }
         logger.info("importing X-Paste pool", metadata: ["file": "\(poolFile.path)", "entries": "\(items.count)"])
-        try run(items, into: &summary)
+        try await run(items, into: &summary)
         return summary
     }
 
@@ -134,10 +134,10 @@ public struct BankImporter: Sendable {
     /// category id the bank holds, else a new user category. Files outside a category folder and
     /// files of other types are skipped and listed with the reason. An xpaste export folder (with
     /// `instances.jsonl`) is read back with its category ids, scores, boxes and source provenance.
-    public func importFolder(_ folder: URL) throws(BankError) -> ImportSummary {
+    public func importFolder(_ folder: URL) async throws(BankError) -> ImportSummary {
         let root = folder.standardizedFileURL
         var summary = ImportSummary()
-        let exported = try exportMetadata(in: root, summary: &summary)
+        let exported = try await exportMetadata(in: root, summary: &summary)
         var items: [Item] = []
         if !exported.records.isEmpty {
             for (path, record) in exported.records.sorted(by: { $0.value.id < $1.value.id }) {
@@ -177,17 +177,17 @@ public struct BankImporter: Sendable {
                 }
                 guard !files.isEmpty else { continue }
                 let category: BankCategory
-                if let existing = try bank.category(named: name) {
+                if let existing = try await bank.category(named: name) {
                     category = existing
                 } else if let id = Int64(name), id > 0, id < BankCategory.userIdBase {
                     // A folder named by an LVIS id ("569") is that category; it must be in the bank.
-                    guard let lvis = try bank.category(id: id) else {
+                    guard let lvis = try await bank.category(id: id) else {
                         for file in files { summary.skipped.append(.init(path: file, reason: "folder \(name) names category id \(id), which the bank does not hold (load the LVIS vocabulary first)")) }
                         continue
                     }
                     category = lvis
                 } else {
-                    category = try bank.userCategory(named: name)
+                    category = try await bank.userCategory(named: name)
                     summary.categoriesCreated.append(category.name)
                 }
                 for file in files {
@@ -196,7 +196,7 @@ public struct BankImporter: Sendable {
             }
         }
         logger.info("importing folder", metadata: ["folder": "\(root.path)", "files": "\(items.count)"])
-        try run(items, into: &summary)
+        try await run(items, into: &summary)
         return summary
     }
 
@@ -206,7 +206,7 @@ public struct BankImporter: Sendable {
     /// categories are upserted so ids and names survive the round trip.
     private func exportMetadata(
         in folder: URL, summary: inout ImportSummary
-    ) throws(BankError) -> (categories: [Int64: ExportedCategory], records: [String: ExportedInstance]) {
+    ) async throws(BankError) -> (categories: [Int64: ExportedCategory], records: [String: ExportedInstance]) {
         let categoriesFile = folder.appendingPathComponent("categories.json")
         let recordsFile = folder.appendingPathComponent("instances.jsonl")
         func contents(_ url: URL) -> Data? { Self.isRegularFile(url.path) ? FileManager.default.contents(atPath: url.path) : nil }
@@ -215,15 +215,15 @@ public struct BankImporter: Sendable {
         var categories: [Int64: ExportedCategory] = [:]
         for c in manifest.categories {
             categories[c.id] = c
-            if try bank.category(id: c.id) == nil {
-                try bank.upsertCategories([c.category])
+            if try await bank.category(id: c.id) == nil {
+                try await bank.upsertCategories([c.category])
                 summary.categoriesCreated.append(c.name)
             }
         }
         var records: [String: ExportedInstance] = [:]
         for (line, record) in manifest.records {
             var known = categories[record.categoryId] != nil
-            if !known { known = try bank.category(id: record.categoryId) != nil }
+            if !known { known = try await bank.category(id: record.categoryId) != nil }
             guard known else {
                 throw BankError.invalidImport("\(recordsFile.path) line \(line): category \(record.categoryId) is not in categories.json")
             }
@@ -242,11 +242,11 @@ public struct BankImporter: Sendable {
     }
 
     /// Prepares and writes `items` batch by batch.
-    func run(_ items: [Item], into summary: inout ImportSummary) throws(BankError) {
+    func run(_ items: [Item], into summary: inout ImportSummary) async throws(BankError) {
         let batchSize = max(1, options.batchSize)
         for start in stride(from: 0, to: items.count, by: batchSize) {
             let batch = Array(items[start..<min(start + batchSize, items.count)])
-            let prepared = parallelMap(batch) { item throws(BankError) in try pending(for: item) }
+            let prepared = await parallelMap(batch) { item throws(BankError) in try pending(for: item) }
             summary.files += batch.count
             var ready: [PendingCutout] = []
             for (item, result) in zip(batch, prepared) {
@@ -258,7 +258,7 @@ public struct BankImporter: Sendable {
                 case .failure(let error): summary.skipped.append(.init(path: item.path, reason: error.description))
                 }
             }
-            try commit(ready, into: &summary)
+            try await commit(ready, into: &summary)
         }
         logger.info("import finished", metadata: [
             "files": "\(summary.files)", "imported": "\(summary.imported)", "duplicates": "\(summary.duplicates)",
@@ -268,14 +268,17 @@ public struct BankImporter: Sendable {
 
     /// Runs `body` over `inputs` on all cores (decoding and clean-up are CPU-bound and the codecs
     /// are thread-safe), keeping the order.
+    /// `concurrentPerform` blocks its caller, so it runs on a thread off the cooperative pool.
     func parallelMap<Input: Sendable, Output: Sendable>(
-        _ inputs: [Input], _ body: @Sendable (Input) throws(BankError) -> Output
-    ) -> [Result<Output, BankError>] {
-        let results = ResultSlots<Output>(count: inputs.count)
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
-            results[i] = Result { () throws(BankError) in try body(inputs[i]) }
+        _ inputs: [Input], _ body: @escaping @Sendable (Input) throws(BankError) -> Output
+    ) async -> [Result<Output, BankError>] {
+        await BlockingWork.run { () -> [Result<Output, BankError>] in
+            let results = ResultSlots<Output>(count: inputs.count)
+            DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
+                results[i] = Result { () throws(BankError) in try body(inputs[i]) }
+            }
+            return results.values
         }
-        return results.values
     }
 
     /// One file made into a cutout with its thumbnail and records; nil when no object is left.
@@ -345,11 +348,11 @@ public struct BankImporter: Sendable {
     }
 
     /// Writes one batch in one transaction (sources, then their instances) and counts it.
-    func commit(_ ready: [PendingCutout], into summary: inout ImportSummary) throws(BankError) {
+    func commit(_ ready: [PendingCutout], into summary: inout ImportSummary) async throws(BankError) {
         guard !ready.isEmpty else { return }
         let inserted: Int
         do {
-            inserted = try bank.write { writer in
+            inserted = try await bank.write { writer in
                 var inserted = 0
                 for cutout in ready {
                     var instance = cutout.instance

@@ -42,4 +42,27 @@ public struct BankInstance: Sendable, Hashable, Codable {
     public var decidedAt: Date?
     /// When it was recorded.
     public var createdAt: Date
+
+    /// A value with every field given (drivers build these from their rows).
+    public init(id: Int64, sourceId: Int64, categoryId: Int64, sourceKind: SourceKind, jobId: String?, segmenter: String, cutoutSHA256: SHA256Digest, cutoutBytes: Int, thumbnailSHA256: SHA256Digest?, width: Int, height: Int, box: PixelBox?, areaRatio: Double?, clipScore: Double?, status: InstanceStatus, reason: String?, decidedBy: Decider?, decidedAt: Date?, createdAt: Date) {
+        self.id = id
+        self.sourceId = sourceId
+        self.categoryId = categoryId
+        self.sourceKind = sourceKind
+        self.jobId = jobId
+        self.segmenter = segmenter
+        self.cutoutSHA256 = cutoutSHA256
+        self.cutoutBytes = cutoutBytes
+        self.thumbnailSHA256 = thumbnailSHA256
+        self.width = width
+        self.height = height
+        self.box = box
+        self.areaRatio = areaRatio
+        self.clipScore = clipScore
+        self.status = status
+        self.reason = reason
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+        self.createdAt = createdAt
+    }
 }

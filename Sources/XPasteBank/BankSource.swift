@@ -30,4 +30,22 @@ public struct BankSource: Sendable, Hashable, Codable {
     public var error: String?
     /// When it was recorded.
     public var createdAt: Date
+
+    /// A value with every field given (drivers build these from their rows).
+    public init(id: Int64, kind: SourceKind, categoryId: Int64?, jobId: String?, sha256: SHA256Digest, width: Int, height: Int, mediaType: String?, storage: SourceStorage, provenance: SourceProvenance, clipScore: Double?, status: SourceStatus, error: String?, createdAt: Date) {
+        self.id = id
+        self.kind = kind
+        self.categoryId = categoryId
+        self.jobId = jobId
+        self.sha256 = sha256
+        self.width = width
+        self.height = height
+        self.mediaType = mediaType
+        self.storage = storage
+        self.provenance = provenance
+        self.clipScore = clipScore
+        self.status = status
+        self.error = error
+        self.createdAt = createdAt
+    }
 }

@@ -2,14 +2,17 @@ import Foundation
 
 /// Timestamps are stored as integer milliseconds since 1970: exact, sortable, and the same in
 /// SQLite and PostgreSQL.
-enum BankTime {
-    static func millis(_ date: Date) -> Int64 {
+public enum BankTime {
+    /// Milliseconds since 1970 of `date`, rounded.
+    public static func millis(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 
-    static func now() -> Int64 { millis(Date()) }
+    /// Now, in milliseconds since 1970.
+    public static func now() -> Int64 { millis(Date()) }
 
-    static func date(_ millis: Int64) -> Date {
+    /// The date of a stored time stamp.
+    public static func date(_ millis: Int64) -> Date {
         Date(timeIntervalSince1970: Double(millis) / 1000)
     }
 }

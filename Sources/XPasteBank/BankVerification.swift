@@ -18,4 +18,14 @@ public struct BankVerification: Sendable, Hashable, Codable {
         integrity == ["ok"] && foreignKeyViolations.isEmpty && missingSourceFiles.isEmpty && corruptBlobs.isEmpty
             && countMismatches.isEmpty
     }
+
+    /// A value with every field given (drivers build these from their rows).
+    public init(integrity: [String], foreignKeyViolations: [String], missingSourceFiles: [String], corruptBlobs: [SHA256Digest], countMismatches: [Int64], blobsChecked: Int) {
+        self.integrity = integrity
+        self.foreignKeyViolations = foreignKeyViolations
+        self.missingSourceFiles = missingSourceFiles
+        self.corruptBlobs = corruptBlobs
+        self.countMismatches = countMismatches
+        self.blobsChecked = blobsChecked
+    }
 }

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Keyset pagination resumes strictly after (value, id) in the index order, so rows inserted while
 /// someone pages never shift later pages (no duplicates, no skips among rows that existed).
-struct BrowseCursor: Codable, Hashable {
+public struct BrowseCursor: Codable, Hashable, Sendable {
     /// Format version of the token.
     var v: Int
     /// Sort key.
@@ -13,15 +13,16 @@ struct BrowseCursor: Codable, Hashable {
     /// Descending.
     var d: Bool
     /// Sort key value of the last row (the stored sort column; NULLs appear as the sentinel).
-    var s: Double
+    public var s: Double
     /// Id of the last row.
-    var i: Int64
+    public var i: Int64
     /// Fingerprint of the filter.
     var f: String
 
     static let version = 1
 
-    init(order: InstanceOrder, value: Double, id: Int64, filter: InstanceFilter) {
+    /// The cursor after the row with sort value `value` and id `id` of a page of `filter` in `order`.
+    public init(order: InstanceOrder, value: Double, id: Int64, filter: InstanceFilter) {
         v = Self.version
         k = order.key
         d = order.descending
@@ -31,7 +32,8 @@ struct BrowseCursor: Codable, Hashable {
     }
 
     /// base64url JSON: opaque to clients, but debuggable by us.
-    var token: String {
+    /// The opaque token clients pass back.
+    public var token: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = (try? encoder.encode(self)) ?? Data()
@@ -42,7 +44,7 @@ struct BrowseCursor: Codable, Hashable {
     }
 
     /// Parses a token and checks that it belongs to `order` and `filter`.
-    init(token: String, order: InstanceOrder, filter: InstanceFilter) throws(BankError) {
+    public init(token: String, order: InstanceOrder, filter: InstanceFilter) throws(BankError) {
         var b64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while b64.count % 4 != 0 { b64 += "=" }
         guard let data = Data(base64Encoded: b64), let cursor = try? JSONDecoder().decode(BrowseCursor.self, from: data) else {

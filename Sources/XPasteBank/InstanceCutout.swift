@@ -14,4 +14,14 @@ public struct InstanceCutout: Sendable, Hashable {
     public var height: Int
     /// The RGBA PNG bytes (alpha = soft mask), cropped to the object.
     public var png: Data
+
+    /// A value with every field given (drivers build these from their rows).
+    public init(instanceId: Int64, categoryId: Int64, sha256: SHA256Digest, width: Int, height: Int, png: Data) {
+        self.instanceId = instanceId
+        self.categoryId = categoryId
+        self.sha256 = sha256
+        self.width = width
+        self.height = height
+        self.png = png
+    }
 }

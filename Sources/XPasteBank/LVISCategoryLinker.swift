@@ -58,10 +58,10 @@ public struct LVISCategoryLinker: Sendable {
     }
 
     /// Links `bank`'s categories and loads the vocabulary, in one transaction.
-    public func link(_ bank: any InstanceBank) throws(BankError) -> Summary {
-        let existing = try bank.categories()
+    public func link(_ bank: any InstanceBank) async throws(BankError) -> Summary {
+        let existing = try await bank.categories()
         do {
-            return try bank.write { writer in
+            return try await bank.write { writer in
                 var summary = Summary()
                 var present = Set<Int64>()
                 var nextUser = max(BankCategory.userIdBase, (existing.map(\.id).max() ?? 0) + 1)

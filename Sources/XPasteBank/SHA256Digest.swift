@@ -73,6 +73,6 @@ public struct SHA256Digest: Sendable, Hashable, Comparable, Codable, CustomStrin
         }
     }
 
-    /// The raw bytes as `Data`, the form SQLite stores.
-    var data: Data { Data(bytes) }
+    /// The raw bytes as `Data`, the form the databases store.
+    public var data: Data { Data(bytes) }
 }

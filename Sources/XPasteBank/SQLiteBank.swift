@@ -156,8 +156,15 @@ public final class SQLiteBank: InstanceBank {
         try BankErrorMapping.run { try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) } }
     }
 
-    /// Runs `body` in one write transaction (GRDB's writer queue: one writer at a time, readers
-    /// unaffected); everything it wrote commits together or, if it throws, not at all.
+    /// `InstanceBank.write`: the synchronous transaction, run on a thread off the cooperative pool
+    /// (it may wait up to the busy timeout for another process's write lock).
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any BankWriter) throws -> T) async throws -> T {
+        try await BlockingWork.run { () throws -> T in try self.write(body as (any BankWriter) throws -> T) }
+    }
+
+    /// Runs `body` in one write transaction on the calling thread (GRDB's writer queue: one writer
+    /// at a time, readers unaffected); everything it wrote commits together or, if it throws, not
+    /// at all.
     public func write<T>(_ body: (any BankWriter) throws -> T) throws -> T {
         do {
             return try pool.write { db in

@@ -5,20 +5,25 @@ import XPasteImage
 /// Backgrounds generated into the bank (sources of kind "background", e.g. Stable Diffusion scenes
 /// made for X-Paste's background mode), in ascending source id. Failed sources and sources whose
 /// bytes were not kept are left out.
+///
+/// Synchronous like every `BackgroundSource`: it reads the bank through `BlockingBankReader`, so
+/// with a network bank call it from the compositor's threads, not the cooperative pool.
 public struct BankBackgrounds: BackgroundSource {
     /// The bank.
     public let bank: any InstanceBank
     /// Source ids used, ascending.
     public let sourceIDs: [Int64]
     private let limits: DecodeLimits
+    private let reader: BlockingBankReader
 
     /// Lists the bank's background sources, paging through them in id order.
     public init(bank: any InstanceBank, limits: DecodeLimits = .default) throws(CompositorError) {
         var ids: [Int64] = []
+        let reader = BlockingBankReader(bank)
         do {
             var after: Int64 = 0
             while true {
-                let page = try bank.sources(status: nil, kinds: [.background], categoryIds: nil, afterId: after, limit: 1000)
+                let page = try reader.sources(status: nil, kinds: [.background], categoryIds: nil, afterId: after, limit: 1000)
                 for s in page where s.status != .failed && s.storage != .none { ids.append(s.id) }
                 guard let last = page.last else { break }
                 after = last.id
@@ -30,6 +35,7 @@ public struct BankBackgrounds: BackgroundSource {
         self.bank = bank
         self.sourceIDs = ids
         self.limits = limits
+        self.reader = reader
     }
 
     /// Number of backgrounds.
@@ -45,7 +51,7 @@ public struct BankBackgrounds: BackgroundSource {
     public func load(_ index: Int, fit: BackgroundFit) throws(CompositorError) -> LoadedBackground {
         let id = sourceIDs[index]
         let bytes: Data?
-        do { bytes = try bank.sourceImage(id: id) } catch { throw .bank(error) }
+        do { bytes = try reader.sourceImage(id: id) } catch { throw .bank(error) }
         guard let bytes else { throw .invalidBackground("bank source \(id) has no kept image") }
         let decoded: Image
         do { decoded = try ImageCodec.decode([UInt8](bytes), limits: limits) } catch {

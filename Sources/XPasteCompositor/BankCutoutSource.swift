@@ -3,6 +3,9 @@ import XPasteBank
 import XPasteImage
 
 /// Cutouts from the instance bank: accepted instances that pass the run's filters.
+///
+/// Synchronous like every `CutoutSource`: it reads the bank through `BlockingBankReader`, so with a
+/// network bank call it from the compositor's threads, not the cooperative pool.
 public struct BankCutoutSource: CutoutSource {
     /// Which instances may be pasted.
     public struct Filter: Sendable, Hashable {
@@ -35,12 +38,14 @@ public struct BankCutoutSource: CutoutSource {
     /// The filter.
     public let filter: Filter
     private let limits: DecodeLimits
+    private let reader: BlockingBankReader
 
     /// Draws from `bank`'s accepted instances that pass `filter`.
     public init(bank: any InstanceBank, filter: Filter = Filter(), limits: DecodeLimits = .default) {
         self.bank = bank
         self.filter = filter
         self.limits = limits
+        reader = BlockingBankReader(bank)
     }
 
     private var instanceFilter: InstanceFilter {
@@ -56,12 +61,12 @@ public struct BankCutoutSource: CutoutSource {
             var instances: [Int64: [Int64]] = [:]
             var cursor: String?
             repeat {
-                let page = try bank.browse(InstanceQuery(filter: instanceFilter, order: .newest, limit: InstanceQuery.maximumLimit, cursor: cursor))
+                let page = try reader.browse(InstanceQuery(filter: instanceFilter, order: .newest, limit: InstanceQuery.maximumLimit, cursor: cursor))
                 for i in page.instances { instances[i.categoryId, default: []].append(i.id) }
                 cursor = page.nextCursor
             } while cursor != nil
             var categories: [Int64: CutoutCategory] = [:]
-            for c in try bank.categories() where instances[c.id] != nil {
+            for c in try reader.categories() where instances[c.id] != nil {
                 categories[c.id] = CutoutCategory(id: c.id, name: c.name, synonyms: c.synonyms, lvisID: c.isUserDefined ? nil : Int(c.id),
                                                   synset: c.synset, definition: c.definition, frequency: c.frequency)
             }
@@ -74,7 +79,7 @@ public struct BankCutoutSource: CutoutSource {
     /// The decoded cutout PNG of instance `id`.
     public func cutout(id: Int64) throws(CompositorError) -> Image {
         let record: InstanceCutout
-        do { record = try bank.cutout(of: id) } catch { throw .invalidCutout(id: id, error.description) }
+        do { record = try reader.cutout(of: id) } catch { throw .invalidCutout(id: id, error.description) }
         do {
             let image = try ImageCodec.decode([UInt8](record.png), limits: limits)
             // The bank stores 8-bit RGBA cutouts; anything else is not a cutout.
@@ -91,11 +96,11 @@ public struct BankCutoutSource: CutoutSource {
     /// instances' ids and cutout hashes (equal digests: the same cutouts were available).
     public func snapshot() throws(CompositorError) -> [String: String] {
         do {
-            let stats = try bank.stats()
+            let stats = try reader.stats()
             var rows: [(Int64, String)] = []
             var cursor: String?
             repeat {
-                let page = try bank.browse(InstanceQuery(filter: instanceFilter, order: .newest, limit: InstanceQuery.maximumLimit, cursor: cursor))
+                let page = try reader.browse(InstanceQuery(filter: instanceFilter, order: .newest, limit: InstanceQuery.maximumLimit, cursor: cursor))
                 for i in page.instances { rows.append((i.id, "\(i.id):\(i.categoryId):\(i.cutoutSHA256.hex)\n")) }
                 cursor = page.nextCursor
             } while cursor != nil

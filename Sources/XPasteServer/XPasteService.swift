@@ -37,7 +37,7 @@ public struct XPasteService: Sendable {
 
     /// Opens everything the service needs, refusing a configuration that would be unsafe (a
     /// non-loopback bind without a token) or broken (an unreadable pipeline file).
-    public init(configuration: ServerConfiguration, logger: Logger) throws {
+    public init(configuration: ServerConfiguration, logger: Logger) async throws {
         if !configuration.bindsLoopbackOnly && configuration.token == nil {
             throw ServiceError.unsafeBind(configuration.host)
         }
@@ -48,7 +48,7 @@ public struct XPasteService: Sendable {
         bank = try SQLiteBank(url: configuration.bankURL, logger: logger)
         if let list = configuration.lvisCategories, try bank.categories().allSatisfy(\.isUserDefined) {
             let vocabulary = try LVISVocabulary(contentsOf: list)
-            let summary = try LVISCategoryLinker(vocabulary: vocabulary).link(bank)
+            let summary = try await LVISCategoryLinker(vocabulary: vocabulary).link(bank)
             logger.notice("loaded the LVIS vocabulary into the bank", metadata: [
                 "categories": "\(vocabulary.count)", "linked": "\(summary.linked.count)"])
         }

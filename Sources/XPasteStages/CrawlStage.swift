@@ -122,9 +122,7 @@ public struct CrawlStage: Sendable {
             guard !pending.isEmpty else { return }
             let batch = pending, bank = bank
             pending = []
-            let insertions = try await BlockingWork.run { () throws(StageError) -> [Insertion] in
-                try bankWrite(bank) { writer in try batch.map { try writer.addSource($0) } }
-            }
+            let insertions = try await bankWrite(bank) { writer in try batch.map { try writer.addSource($0) } }
             for (source, insertion) in zip(batch, insertions) {
                 if insertion.inserted {
                     summary.stored += 1
@@ -208,25 +206,22 @@ public struct CrawlStage: Sendable {
 
     /// URLs of crawled sources already in the bank for these categories, and counts per category.
     private func storedSources(_ ids: [Int64]) async throws(StageError) -> (Set<String>, [Int64: Int]) {
-        let bank = bank
-        return try await BlockingWork.run { () throws(StageError) -> (Set<String>, [Int64: Int]) in
-            var urls = Set<String>(), counts: [Int64: Int] = [:]
-            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-                var after: Int64 = 0
-                while true {
-                    let page = try banked { () throws(BankError) in
-                        try bank.sources(status: nil, kinds: [.crawled], categoryIds: chunk, afterId: after, limit: 1000)
-                    }
-                    for s in page {
-                        if let u = s.provenance.url { urls.insert(u) }
-                        if let c = s.categoryId { counts[c, default: 0] += 1 }
-                    }
-                    guard let last = page.last, page.count == 1000 else { break }
-                    after = last.id
+        var urls = Set<String>(), counts: [Int64: Int] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            var after: Int64 = 0
+            while true {
+                let page = try await banked { () async throws(BankError) in
+                    try await bank.sources(status: nil, kinds: [.crawled], categoryIds: chunk, afterId: after, limit: 1000)
                 }
+                for s in page {
+                    if let u = s.provenance.url { urls.insert(u) }
+                    if let c = s.categoryId { counts[c, default: 0] += 1 }
+                }
+                guard let last = page.last, page.count == 1000 else { break }
+                after = last.id
             }
-            return (urls, counts)
         }
+        return (urls, counts)
     }
 }
 

@@ -72,22 +72,22 @@ public struct ExtractStage: Sendable {
         guard options.batchSize > 0, options.thumbnailSide > 0 else {
             throw .invalidArgument("batch size and thumbnail side must be positive")
         }
-        let total = try pendingCount(options)
+        let total = try await pendingCount(options)
         var summary = ExtractSummary()
         var after: Int64 = 0
         var names: [Int64: String] = [:]
         while true {
             guard shouldContinue() else { throw .stopped }
-            let page = try banked { () throws(BankError) in
-                try bank.sources(
+            let page = try await banked { () async throws(BankError) in
+                try await bank.sources(
                     status: .pending, kinds: Self.kinds, categoryIds: options.categoryIds, afterId: after,
                     limit: options.batchSize)
             }
             guard let last = page.last else { break }
             after = last.id
-            let work = try prepare(page, names: &names)
+            let work = try await prepare(page, names: &names)
             let outcomes = try await extractOnExecutor(work, options: options)
-            try record(outcomes, options: options, summary: &summary)
+            try await record(outcomes, options: options, summary: &summary)
             summary.sources += page.count
             progress(StageProgress(
                 stage: "extract", done: summary.sources, total: max(total, summary.sources),
@@ -116,11 +116,11 @@ public struct ExtractStage: Sendable {
         case failed(BankSource, String)
     }
 
-    private func pendingCount(_ options: Options) throws(StageError) -> Int {
+    private func pendingCount(_ options: Options) async throws(StageError) -> Int {
         var count = 0, after: Int64 = 0
         while true {
-            let page = try banked { () throws(BankError) in
-                try bank.sources(status: .pending, kinds: Self.kinds, categoryIds: options.categoryIds, afterId: after, limit: 1000)
+            let page = try await banked { () async throws(BankError) in
+                try await bank.sources(status: .pending, kinds: Self.kinds, categoryIds: options.categoryIds, afterId: after, limit: 1000)
             }
             guard let last = page.last else { return count }
             count += page.count
@@ -130,7 +130,7 @@ public struct ExtractStage: Sendable {
 
     /// Reads each source's bytes and category name; a bank error on one source is that source's
     /// problem, except that the bank itself failing ends the stage.
-    private func prepare(_ page: [BankSource], names: inout [Int64: String]) throws(StageError) -> [Work] {
+    private func prepare(_ page: [BankSource], names: inout [Int64: String]) async throws(StageError) -> [Work] {
         var work: [Work] = []
         for source in page {
             var item = Work(source: source)
@@ -140,11 +140,11 @@ public struct ExtractStage: Sendable {
                 continue
             }
             if names[categoryId] == nil {
-                names[categoryId] = try banked { () throws(BankError) in try bank.category(id: categoryId) }?.name
+                names[categoryId] = try await banked { () async throws(BankError) in try await bank.category(id: categoryId) }?.name
             }
             item.categoryName = names[categoryId]
             do {
-                item.bytes = try bank.sourceImage(id: source.id)
+                item.bytes = try await bank.sourceImage(id: source.id)
                 if item.bytes == nil {
                     item.problem = "stage.no_image: the bank kept only this source's hash, not its bytes"
                 }
@@ -212,9 +212,9 @@ public struct ExtractStage: Sendable {
     }
 
     /// Writes a batch in one transaction: instances, then every source's new status.
-    private func record(_ outcomes: [Outcome], options: Options, summary: inout ExtractSummary) throws(StageError) {
-        var batch = ExtractSummary()
-        try bankWrite(bank) { writer in
+    private func record(_ outcomes: [Outcome], options: Options, summary: inout ExtractSummary) async throws(StageError) {
+        let batch = try await bankWrite(bank) { writer in
+            var batch = ExtractSummary()
             for outcome in outcomes {
                 switch outcome {
                 case .cutout(let source, let instance, let segmenter):
@@ -232,6 +232,7 @@ public struct ExtractStage: Sendable {
                     batch.failures.append(.init(sourceId: source.id, error: error))
                 }
             }
+            return batch
         }
         for failure in batch.failures {
             logger.warning("source failed", metadata: ["source": "\(failure.sourceId)", "error": "\(failure.error)"])

@@ -80,7 +80,7 @@ public struct FilterStage: Sendable {
             throw .invalidArgument("the rule needs min area ≤ max area, a tolerance ≥ 0 and a finite min score")
         }
         let wanted = options.categoryIds.map(Set.init)
-        let categories = try banked { () throws(BankError) in try bank.categoryCounts() }
+        let categories = try await banked { () async throws(BankError) in try await bank.categoryCounts() }
             .filter { $0.pending > 0 && (wanted?.contains($0.categoryId) ?? true) }
             .sorted { $0.categoryId < $1.categoryId }
         let total = categories.reduce(0) { $0 + $1.pending }
@@ -136,9 +136,9 @@ public struct FilterStage: Sendable {
     private func filter(
         _ category: CategoryCounts, options: Options, scoredSoFar: (Int) -> Void
     ) async throws(StageError) -> FilterSummary.Category {
-        let pending = try instances(of: category.categoryId, statuses: [.pending])
+        let pending = try await instances(of: category.categoryId, statuses: [.pending])
         // Earlier filter decisions with their stored numbers take part in the bar.
-        let earlier = try instances(of: category.categoryId, statuses: [.accepted, .rejected]).filter {
+        let earlier = try await instances(of: category.categoryId, statuses: [.accepted, .rejected]).filter {
             $0.decidedBy == .filter && $0.clipScore != nil && $0.areaRatio != nil
         }
         let prompt = CLIPScorer.prompt(for: category.name)
@@ -159,7 +159,9 @@ public struct FilterStage: Sendable {
         var outcome = FilterSummary.Category(
             id: category.categoryId, name: category.name, scored: pending.count, accepted: 0, lowScore: 0, area: 0,
             unreadable: 0, redecided: 0, bar: decisions.first?.bar ?? options.rule.minScore, best: decisions.first?.best ?? 0)
-        try bankWrite(bank) { writer in
+        let initial = outcome, judgedAll = judged
+        return try await bankWrite(bank) { writer in
+            var outcome = initial
             for (item, decision) in zip(readable, decisions) {
                 let status: InstanceStatus = decision.keep ? .accepted : .rejected
                 if item.isNew {
@@ -178,22 +180,22 @@ public struct FilterStage: Sendable {
                     status, reason: Self.reason(decision, rule: options.rule, scoring: item.scoring), decidedBy: .filter,
                     for: .ids([item.instance.id]))
             }
-            for item in judged where item.unreadable != nil {
+            for item in judgedAll where item.unreadable != nil {
                 outcome.unreadable += 1
                 _ = try writer.setStatus(
                     .rejected, reason: "unreadable cutout: \(item.unreadable!)", decidedBy: .filter, for: .ids([item.instance.id]))
             }
+            return outcome
         }
-        return outcome
     }
 
     /// Every instance of a category with one of `statuses`.
-    private func instances(of categoryId: Int64, statuses: [InstanceStatus]) throws(StageError) -> [BankInstance] {
+    private func instances(of categoryId: Int64, statuses: [InstanceStatus]) async throws(StageError) -> [BankInstance] {
         var out: [BankInstance] = []
         var cursor: String?
         repeat {
-            let page = try banked { () throws(BankError) in
-                try bank.browse(InstanceQuery(
+            let page = try await banked { () async throws(BankError) in
+                try await bank.browse(InstanceQuery(
                     filter: InstanceFilter(categoryIds: [categoryId], statuses: statuses), order: .newest,
                     limit: InstanceQuery.maximumLimit, cursor: cursor))
             }
@@ -207,19 +209,19 @@ public struct FilterStage: Sendable {
     /// from the bank, decoded and scored on the executor. An instance without an area ratio gets one
     /// from its cutout's alpha (> 128) over its source's size.
     private func score(_ batch: [BankInstance], prompt: String, options: Options) async throws(StageError) -> [Judged] {
-        let cutouts = try banked { () throws(BankError) in try bank.cutouts(of: batch.map(\.id)) }
+        let cutouts = try await banked { () async throws(BankError) in try await bank.cutouts(of: batch.map(\.id)) }
         var sources: [Int64: BankSource] = [:]
         var sourceBytes: [Int64: Data] = [:]
         var sourceProblems: [Int64: String] = [:]
         for instance in batch where sources[instance.sourceId] == nil && sourceProblems[instance.sourceId] == nil {
-            guard let source = try banked({ () throws(BankError) in try bank.source(id: instance.sourceId) }) else {
+            guard let source = try await banked({ () async throws(BankError) in try await bank.source(id: instance.sourceId) }) else {
                 sourceProblems[instance.sourceId] = "source not in the bank"
                 continue
             }
             sources[instance.sourceId] = source
             guard options.scoring == .xpaste else { continue }
             do {
-                if let bytes = try bank.sourceImage(id: source.id) { sourceBytes[source.id] = bytes } else {
+                if let bytes = try await bank.sourceImage(id: source.id) { sourceBytes[source.id] = bytes } else {
                     sourceProblems[source.id] = "source image not kept"
                 }
             } catch {

@@ -145,9 +145,7 @@ public struct GenerateStage: Sendable {
                 }
             }
             let bank = bank
-            let insertions = try await BlockingWork.run { () throws(StageError) -> [Insertion] in
-                try bankWrite(bank) { writer in try sources.map { try writer.addSource($0) } }
-            }
+            let insertions = try await bankWrite(bank) { writer in try sources.map { try writer.addSource($0) } }
             for insertion in insertions {
                 if insertion.inserted { summary.generated += 1 } else { summary.duplicates += 1 }
             }
@@ -164,22 +162,18 @@ public struct GenerateStage: Sendable {
 
     /// Generated sources already in the bank, per category.
     private func storedCounts(_ ids: [Int64]) async throws(StageError) -> [Int64: Int] {
-        let bank = bank
-        return try await BlockingWork.run { () throws(StageError) -> [Int64: Int] in
-            var counts: [Int64: Int] = [:]
-            for id in ids {
-                var after: Int64 = 0
-                while true {
-                    let page: [BankSource]
-                    do throws(BankError) {
-                        page = try bank.sources(status: nil, kinds: [.generated], categoryIds: [id], afterId: after, limit: 1000)
-                    } catch { throw StageError.bank(error) }
-                    counts[id, default: 0] += page.count
-                    guard let last = page.last, page.count == 1000 else { break }
-                    after = last.id
+        var counts: [Int64: Int] = [:]
+        for id in ids {
+            var after: Int64 = 0
+            while true {
+                let page = try await banked { () async throws(BankError) in
+                    try await bank.sources(status: nil, kinds: [.generated], categoryIds: [id], afterId: after, limit: 1000)
                 }
+                counts[id, default: 0] += page.count
+                guard let last = page.last, page.count == 1000 else { break }
+                after = last.id
             }
-            return counts
         }
+        return counts
     }
 }

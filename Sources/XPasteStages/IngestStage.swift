@@ -86,7 +86,7 @@ public struct IngestStage: Sendable {
             let chunk = Array(plan[start..<min(start + options.batchSize, plan.count)])
             let recorder = recorder, jobId = options.jobId, logger = logger
             // Reading and decoding block: both run off the cooperative pool.
-            let outcomes = try await BlockingWork.run { () throws(StageError) -> [SourceRecorder.Outcome] in
+            let (batch, unreadable) = await BlockingWork.run { () -> ([SourceRecorder.File], [SourceRecorder.Outcome]) in
                 var batch: [SourceRecorder.File] = []
                 var unreadable: [SourceRecorder.Outcome] = []
                 for (url, category, name) in chunk {
@@ -103,8 +103,9 @@ public struct IngestStage: Sendable {
                         unreadable.append(.init(name: name, inserted: false, errorCode: "io.read", error: error.localizedDescription))
                     }
                 }
-                return try recorder.record(batch) + unreadable
+                return (batch, unreadable)
             }
+            let outcomes = try await recorder.record(batch) + unreadable
             for outcome in outcomes {
                 if let code = outcome.errorCode {
                     summary.refused[code, default: 0] += 1

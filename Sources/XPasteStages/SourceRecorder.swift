@@ -62,9 +62,25 @@ public struct SourceRecorder: Sendable {
         self.limits = limits
     }
 
-    /// Checks every file, then records the good ones in one transaction. Bad files are reported in
-    /// their outcome; a bank failure throws and records nothing.
-    public func record(_ files: [File]) throws(StageError) -> [Outcome] {
+    /// Checks every file (decoding off the cooperative pool), then records the good ones in one
+    /// transaction. Bad files are reported in their outcome; a bank failure throws and records
+    /// nothing.
+    public func record(_ files: [File]) async throws(StageError) -> [Outcome] {
+        let limits = limits
+        var (outcomes, accepted) = await BlockingWork.run { Self.check(files, limits: limits) }
+        guard !accepted.isEmpty else { return outcomes }
+        let sources = accepted.map(\.1)
+        let insertions = try await bankWrite(bank) { writer in try sources.map { try writer.addSource($0) } }
+        for ((index, _), insertion) in zip(accepted, insertions) {
+            outcomes[index].sourceId = insertion.id
+            outcomes[index].inserted = insertion.inserted
+        }
+        return outcomes
+    }
+
+    /// Decodes each file: an outcome for every file, and the sources of those that decode, with
+    /// the index of their outcome.
+    private static func check(_ files: [File], limits: DecodeLimits) -> ([Outcome], [(Int, NewSource)]) {
         var outcomes: [Outcome] = []
         var accepted: [(Int, NewSource)] = []
         for file in files {
@@ -87,12 +103,6 @@ public struct SourceRecorder: Sendable {
             }
             outcomes.append(outcome)
         }
-        guard !accepted.isEmpty else { return outcomes }
-        let insertions = try bankWrite(bank) { writer in try accepted.map { try writer.addSource($0.1) } }
-        for ((index, _), insertion) in zip(accepted, insertions) {
-            outcomes[index].sourceId = insertion.id
-            outcomes[index].inserted = insertion.inserted
-        }
-        return outcomes
+        return (outcomes, accepted)
     }
 }

@@ -40,18 +40,20 @@ public enum StageError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Runs bank calls with their errors as `StageError`.
-func banked<T>(_ body: () throws(BankError) -> T) throws(StageError) -> T {
+func banked<T>(_ body: () async throws(BankError) -> T) async throws(StageError) -> T {
     do {
-        return try body()
+        return try await body()
     } catch {
         throw .bank(error)
     }
 }
 
 /// Runs `body` in one bank write transaction, with its errors as `StageError`.
-func bankWrite<T>(_ bank: any InstanceBank, _ body: (any BankWriter) throws -> T) throws(StageError) -> T {
+func bankWrite<T: Sendable>(
+    _ bank: any InstanceBank, _ body: @escaping @Sendable (any BankWriter) throws -> T
+) async throws(StageError) -> T {
     do {
-        return try bank.write(body)
+        return try await bank.write(body)
     } catch let error as BankError {
         throw .bank(error)
     } catch {

@@ -62,7 +62,7 @@ struct BankFilterOptions: ParsableArguments {
     var maxArea: Double?
 
     /// The filter, resolving category names through the bank.
-    func filter(_ bank: any InstanceBank, defaultStatuses: [InstanceStatus]? = nil) throws -> InstanceFilter {
+    func filter(_ bank: SQLiteBank, defaultStatuses: [InstanceStatus]? = nil) throws -> InstanceFilter {
         var filter = InstanceFilter()
         if !categories.isEmpty {
             filter.categoryIds = try categories.map { text in
@@ -101,6 +101,15 @@ enum BankCLI {
     static func run<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
+        } catch let error as BankError {
+            throw Console.fail(code: error.code, error.description)
+        }
+    }
+
+    /// `run` for async bank work (import, export, vocabulary linking).
+    static func run<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
         } catch let error as BankError {
             throw Console.fail(code: error.code, error.description)
         }

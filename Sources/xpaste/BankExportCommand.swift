@@ -3,7 +3,7 @@ import Foundation
 import XPasteBank
 
 /// `xpaste bank export`: accepted cutouts as an X-Paste instance pool and a folder per category.
-struct BankExportCommand: ParsableCommand {
+struct BankExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export cutouts as an X-Paste instance pool (pool.json) and a folder per category.",
@@ -19,12 +19,12 @@ struct BankExportCommand: ParsableCommand {
     @Argument(help: "Output folder (created if missing).")
     var out: String
 
-    func run() throws {
+    func run() async throws {
         let bank = try location.open(create: false, readOnly: true)
         defer { try? bank.close() }
         let filter = try filters.filter(bank, defaultStatuses: [.accepted])
         let exporter = BankExporter(bank: bank, logger: location.logger)
-        let summary = try BankCLI.run { try exporter.export(to: URL(fileURLWithPath: out), filter: filter) }
+        let summary = try await BankCLI.run { try await exporter.export(to: URL(fileURLWithPath: out), filter: filter) }
         print("exported \(summary.instances) cutouts in \(summary.categories) categories to \(summary.folder.path)")
         print("X-Paste pool: \(summary.poolFile.path) (\(summary.pooledInstances) cutouts in LVIS categories)")
         if !summary.corruptInstances.isEmpty {

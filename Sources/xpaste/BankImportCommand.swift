@@ -4,7 +4,7 @@ import XPasteBank
 import XPasteLVIS
 
 /// `xpaste bank import`: seed the bank from an X-Paste pool or a folder of cutouts.
-struct BankImportCommand: ParsableCommand {
+struct BankImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import cutouts: an X-Paste pool, a folder of RGBA PNGs per category, or a COCO/LVIS file's instances.",
@@ -71,7 +71,7 @@ struct BankImportCommand: ParsableCommand {
         guard InstanceStatus(rawValue: status) != nil else { throw ValidationError("--status must be pending, accepted or rejected") }
     }
 
-    func run() throws {
+    func run() async throws {
         let bank = try location.open(create: true)
         defer { try? bank.close() }
         let isEmpty = try BankCLI.run { try bank.categories().isEmpty }
@@ -94,7 +94,7 @@ struct BankImportCommand: ParsableCommand {
             } catch {
                 throw ValidationError("cannot read LVIS categories from \(listPath): \(error)")
             }
-            let linked = try BankCLI.run { try LVISCategoryLinker(vocabulary: vocabulary).link(bank) }
+            let linked = try await BankCLI.run { try await LVISCategoryLinker(vocabulary: vocabulary).link(bank) }
             print("loaded \(vocabulary.count) LVIS categories")
             BankLinkLVISCommand.report(linked)
         }
@@ -104,12 +104,12 @@ struct BankImportCommand: ParsableCommand {
         let importer = BankImporter(bank: bank, logger: location.logger, options: options)
         let summary: ImportSummary
         if let pool {
-            summary = try BankCLI.run { try importer.importPool(URL(fileURLWithPath: pool)) }
+            summary = try await BankCLI.run { try await importer.importPool(URL(fileURLWithPath: pool)) }
         } else if let folder {
-            summary = try BankCLI.run { try importer.importFolder(URL(fileURLWithPath: folder)) }
+            summary = try await BankCLI.run { try await importer.importFolder(URL(fileURLWithPath: folder)) }
         } else if let coco, let images {
-            summary = try BankCLI.run {
-                try importer.importCOCO(annotations: URL(fileURLWithPath: coco), imageRoot: URL(fileURLWithPath: images))
+            summary = try await BankCLI.run {
+                try await importer.importCOCO(annotations: URL(fileURLWithPath: coco), imageRoot: URL(fileURLWithPath: images))
             }
         } else {
             return

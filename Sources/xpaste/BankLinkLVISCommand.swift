@@ -4,7 +4,7 @@ import XPasteBank
 import XPasteLVIS
 
 /// `xpaste bank link-lvis`: repair a bank filled before the LVIS vocabulary was loaded.
-struct BankLinkLVISCommand: ParsableCommand {
+struct BankLinkLVISCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "link-lvis",
         abstract: "Link the bank's categories to LVIS by name or synonym, and load the rest of the LVIS vocabulary.",
@@ -21,7 +21,7 @@ struct BankLinkLVISCommand: ParsableCommand {
     @Option(help: "LVIS category list (lvis_v1_categories.json, or a full LVIS file); default $XPASTE_LVIS_CATEGORIES.")
     var lvisCategories: String?
 
-    func run() throws {
+    func run() async throws {
         guard let path = lvisCategories ?? ProcessInfo.processInfo.environment["XPASTE_LVIS_CATEGORIES"] else {
             throw ValidationError("give --lvis-categories PATH (lvis_v1_categories.json) or set XPASTE_LVIS_CATEGORIES")
         }
@@ -31,7 +31,7 @@ struct BankLinkLVISCommand: ParsableCommand {
         }
         let bank = try location.open(create: false)
         defer { try? bank.close() }
-        let summary = try BankCLI.run { try LVISCategoryLinker(vocabulary: vocabulary).link(bank) }
+        let summary = try await BankCLI.run { try await LVISCategoryLinker(vocabulary: vocabulary).link(bank) }
         print("LVIS vocabulary: \(summary.loaded) categories")
         Self.report(summary)
     }

@@ -21,7 +21,7 @@ enum ExitStatus {
         "compositor.invalid_parameter", "bank.invalid_argument", "bank.invalid_cursor", "bank.invalid_category",
         "stage.invalid_argument", "cli.usage", "queue.invalid_argument", "postgres.invalid_url",
     ]
-    private static let ioCodes: Set<String> = ["bank.busy", "bank.not_found", "queue.unavailable"]
+    private static let ioCodes: Set<String> = ["bank.busy", "bank.not_found", "bank.unavailable", "queue.unavailable"]
     private static let internalCodes: Set<String> = ["bank.database", "compositor.invalid_output", "cli.internal", "queue.database"]
 
     /// The exit status for a typed error's stable code.

@@ -115,7 +115,7 @@ struct CrawlCommand: AsyncParsableCommand {
         let allowed = try ranges(allowAddresses)
         let start = ContinuousClock.now
         let summary = try await StageCLI.run { () async throws -> CrawlStage.Summary in
-            let cats = try bank.write { w in try categories.map { try w.userCategory(named: $0) } }
+            let cats = try await bank.write { w in try categories.map { try w.userCategory(named: $0) } }
             let fetcher: HTTPFetcher
             let src: any ImageSource
             do throws(CrawlError) {

@@ -145,7 +145,7 @@ struct GenerateCommand: AsyncParsableCommand {
                     width: p.width, height: p.height)
                 _ = try await executor.perform { () throws(InferenceError) in try pipeline.generate(warmup) }
             }
-            let cats = try bank.write { w in try categories.map { try w.userCategory(named: $0) } }
+            let cats = try await bank.write { w in try categories.map { try w.userCategory(named: $0) } }
             let stage = GenerateStage(bank: bank, pipeline: pipeline, executor: executor, logger: logger)
             defer { StageCLI.endProgress() }
             return try await stage.run(

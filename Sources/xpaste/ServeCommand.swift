@@ -100,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let service: XPasteService
         do {
-            service = try XPasteService(configuration: config, logger: logger)
+            service = try await XPasteService(configuration: config, logger: logger)
         } catch {
             Console.err("xpaste: cannot start: \(error)\n")
             throw ExitCode(2)

@@ -78,7 +78,7 @@ enum StageCLI {
     }
 
     /// Category ids for `--category` values (ids or names); nil when none were given.
-    static func categoryIds(_ values: [String], bank: any InstanceBank) throws -> [Int64]? {
+    static func categoryIds(_ values: [String], bank: SQLiteBank) throws -> [Int64]? {
         guard !values.isEmpty else { return nil }
         return try values.map { text in
             if let id = Int64(text) { return id }

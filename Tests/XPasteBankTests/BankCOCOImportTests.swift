@@ -13,11 +13,11 @@ import XPasteTestSupport
         return (root.appendingPathComponent("instances.json"), root, try JSONDecoder().decode([String: [Int]].self, from: out))
     }
 
-    @Test func cocoAnnotationsBecomeCutoutsMatchingPycocotools() throws {
+    @Test func cocoAnnotationsBecomeCutoutsMatchingPycocotools() async throws {
         let f = try BankFixture()
         try f.addCategories()  // has no "cat"; "cup" is not there either
         let coco = try makeCOCO(f, lvis: false)
-        let summary = try BankImporter(bank: f.bank, logger: BankFixture.logger).importCOCO(annotations: coco.file, imageRoot: coco.root)
+        let summary = try await BankImporter(bank: f.bank, logger: BankFixture.logger).importCOCO(annotations: coco.file, imageRoot: coco.root)
         #expect(summary.files == 4 && summary.imported == 3)
         #expect(summary.skipped.map(\.reason) == ["crowd annotation"])
         #expect(summary.categoriesCreated == ["cat", "cup"])
@@ -58,15 +58,15 @@ import XPasteTestSupport
         // Both images recorded once each, however many annotations they had.
         #expect(try f.bank.stats().sources == 2)
         // Again: nothing new.
-        let again = try BankImporter(bank: f.bank, logger: BankFixture.logger).importCOCO(annotations: coco.file, imageRoot: coco.root)
+        let again = try await BankImporter(bank: f.bank, logger: BankFixture.logger).importCOCO(annotations: coco.file, imageRoot: coco.root)
         #expect(again.imported == 0 && again.duplicates == 3)
     }
 
-    @Test func lvisFilesKeepTheirCategoryIds() throws {
+    @Test func lvisFilesKeepTheirCategoryIds() async throws {
         let f = try BankFixture()
         let coco = try makeCOCO(f, lvis: true)
         let options = BankImporter.Options(status: .pending, includeCrowd: true)
-        let summary = try BankImporter(bank: f.bank, logger: BankFixture.logger, options: options)
+        let summary = try await BankImporter(bank: f.bank, logger: BankFixture.logger, options: options)
             .importCOCO(annotations: coco.file, imageRoot: coco.root)
         #expect(summary.imported == 4 && summary.skipped.isEmpty)
         #expect(try f.bank.category(id: 76)?.frequency == .rare)
@@ -75,16 +75,16 @@ import XPasteTestSupport
         #expect(try f.bank.count(InstanceFilter(categoryIds: [345])) == 2)
     }
 
-    @Test func missingImagesAndBadFilesAreReported() throws {
+    @Test func missingImagesAndBadFilesAreReported() async throws {
         let f = try BankFixture()
         let coco = try makeCOCO(f, lvis: false)
         try FileManager.default.removeItem(at: coco.root.appendingPathComponent("val2017/coffee.png"))
-        let summary = try BankImporter(bank: f.bank, logger: BankFixture.logger).importCOCO(annotations: coco.file, imageRoot: coco.root)
+        let summary = try await BankImporter(bank: f.bank, logger: BankFixture.logger).importCOCO(annotations: coco.file, imageRoot: coco.root)
         #expect(summary.imported == 1)
         #expect(summary.skipped.filter { $0.reason.contains("not found") }.count == 2)
         let broken = f.directory.appendingPathComponent("broken.json")
         try Data("{\"images\": [".utf8).write(to: broken)
-        #expect { try BankImporter(bank: f.bank, logger: BankFixture.logger).importCOCO(annotations: broken, imageRoot: coco.root) } throws: {
+        await #expect { try await BankImporter(bank: f.bank, logger: BankFixture.logger).importCOCO(annotations: broken, imageRoot: coco.root) } throws: {
             ($0 as? BankError)?.code == "bank.invalid_import"
         }
     }

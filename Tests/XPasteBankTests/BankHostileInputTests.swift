@@ -90,18 +90,18 @@ import Testing
     }
 
     /// `bank export` copied a blob whose bytes no longer match its hash; now it is reported and skipped.
-    @Test func exportVerifiesBlobHashes() throws {
+    @Test func exportVerifiesBlobHashes() async throws {
         let f = try BankFixture()
         try f.addCategories()
         let source = try f.addSource(seed: 1)
-        let good = try f.bank.addInstances([try BankFixture.instance(source: source, category: 1, seed: 1, status: .accepted)])[0].id
-        let bad = try f.bank.addInstances([try BankFixture.instance(source: source, category: 2, seed: 2, status: .accepted)])[0].id
-        try f.bank.pool.write { db in
+        let good = try await f.bank.addInstances([try BankFixture.instance(source: source, category: 1, seed: 1, status: .accepted)])[0].id
+        let bad = try await f.bank.addInstances([try BankFixture.instance(source: source, category: 2, seed: 2, status: .accepted)])[0].id
+        try await f.bank.pool.write { db in
             try db.execute(sql: "UPDATE blob SET data = zeroblob(size) WHERE id = (SELECT cutout_blob_id FROM instance WHERE id = ?)",
                            arguments: [bad])
         }
         let out = f.directory.appendingPathComponent("export")
-        let summary = try BankExporter(bank: f.bank, logger: BankFixture.logger).export(to: out)
+        let summary = try await BankExporter(bank: f.bank, logger: BankFixture.logger).export(to: out)
         #expect(summary.corruptInstances == [bad])
         #expect(summary.instances == 1)
         let written = try FileManager.default.subpathsOfDirectory(atPath: out.appendingPathComponent("images").path).filter { $0.hasSuffix(".png") }
@@ -109,28 +109,28 @@ import Testing
     }
 
     /// A FIFO named x.png in an import folder hung the import on `open`.
-    @Test func folderImportSkipsFIFOs() throws {
+    @Test func folderImportSkipsFIFOs() async throws {
         let f = try BankFixture()
         let folder = f.directory.appendingPathComponent("cutouts/widget")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         #expect(mkfifo(folder.appendingPathComponent("x.png").path, 0o600) == 0)
-        let summary = try BankImporter(bank: f.bank, logger: BankFixture.logger).importFolder(f.directory.appendingPathComponent("cutouts"))
+        let summary = try await BankImporter(bank: f.bank, logger: BankFixture.logger).importFolder(f.directory.appendingPathComponent("cutouts"))
         #expect(summary.skipped.map(\.reason) == ["not a regular file (a FIFO, device or socket)"])
     }
 
     /// `--pool` reported raw `DecodingError` text; now a short typed error with the JSON path.
-    @Test func poolErrorsAreTyped() throws {
+    @Test func poolErrorsAreTyped() async throws {
         let f = try BankFixture()
         let pool = f.directory.appendingPathComponent("pool.json")
         try Data(#"{"0": ["a.png", 3]}"#.utf8).write(to: pool)
-        #expect {
-            try BankImporter(bank: f.bank, logger: BankFixture.logger).importPool(pool)
+        await #expect {
+            try await BankImporter(bank: f.bank, logger: BankFixture.logger).importPool(pool)
         } throws: { error in
             guard let e = error as? BankError else { return false }
             return e.code == "bank.invalid_import" && e.description.contains("at $.0[1]: expected a string") && !e.description.contains("DecodingError")
         }
         let fifo = f.directory.appendingPathComponent("fifo.json")
         #expect(mkfifo(fifo.path, 0o600) == 0)
-        #expect(throws: BankError.self) { try BankImporter(bank: f.bank, logger: BankFixture.logger).importPool(fifo) }
+        await #expect(throws: BankError.self) { try await BankImporter(bank: f.bank, logger: BankFixture.logger).importPool(fifo) }
     }
 }

@@ -48,10 +48,10 @@ import XPasteTestSupport
         return out
     }
 
-    @Test func exportWritesAPoolXPasteLoads() throws {
+    @Test func exportWritesAPoolXPasteLoads() async throws {
         let (f, accepted) = try populated()
         let out = f.directory.appendingPathComponent("export")
-        let summary = try BankExporter(bank: f.bank, logger: BankFixture.logger).export(to: out)
+        let summary = try await BankExporter(bank: f.bank, logger: BankFixture.logger).export(to: out)
         #expect(summary.instances == 9 && summary.categories == 3 && summary.pooledInstances == 6)
 
         let pool = try JSONDecoder().decode([String: [String]].self, from: Data(contentsOf: summary.poolFile))
@@ -81,32 +81,32 @@ import XPasteTestSupport
         }
     }
 
-    @Test func exportThenImportRoundTrips() throws {
+    @Test func exportThenImportRoundTrips() async throws {
         let (f, _) = try populated()
         let out = f.directory.appendingPathComponent("export")
-        _ = try BankExporter(bank: f.bank, logger: BankFixture.logger).export(to: out)
+        _ = try await BankExporter(bank: f.bank, logger: BankFixture.logger).export(to: out)
         let want = try essences(f.bank, InstanceFilter(statuses: [.accepted]))
         #expect(want.count == 9)
 
         // Folder import restores everything, including the user category's name and ids.
         let b = try BankFixture()
-        let summary = try BankImporter(bank: b.bank, logger: BankFixture.logger).importFolder(out)
+        let summary = try await BankImporter(bank: b.bank, logger: BankFixture.logger).importFolder(out)
         #expect(summary.imported == 9 && summary.duplicates == 0 && summary.skipped.isEmpty)
         #expect(try essences(b.bank) == want)
         #expect(try b.bank.category(named: "widget")?.id == BankCategory.userIdBase)
         #expect(try b.bank.category(id: 3)?.frequency == .rare)
         // Importing again adds nothing.
-        let again = try BankImporter(bank: b.bank, logger: BankFixture.logger).importFolder(out)
+        let again = try await BankImporter(bank: b.bank, logger: BankFixture.logger).importFolder(out)
         #expect(again.imported == 0 && again.duplicates == 9)
 
         // The X-Paste pool alone carries the LVIS categories; metadata beside it is picked up too.
         let c = try BankFixture()
-        let fromPool = try BankImporter(bank: c.bank, logger: BankFixture.logger).importPool(out.appendingPathComponent("pool.json"))
+        let fromPool = try await BankImporter(bank: c.bank, logger: BankFixture.logger).importPool(out.appendingPathComponent("pool.json"))
         #expect(fromPool.imported == 6)
         #expect(try essences(c.bank) == want.filter { $0.category < BankCategory.userIdBase })
     }
 
-    @Test func rawFoldersAreCleanedUpAsXPasteDoes() throws {
+    @Test func rawFoldersAreCleanedUpAsXPasteDoes() async throws {
         let f = try BankFixture()
         try f.addCategories()
         let root = f.directory.appendingPathComponent("raw")
@@ -120,7 +120,7 @@ import XPasteTestSupport
         try TestPNG.rgba(width: 4, height: 4, pixels: Array(repeating: 0, count: 64)).write(to: w.appendingPathComponent("empty.png"))
         try Data("not an image".utf8).write(to: w.appendingPathComponent("notes.txt"))
 
-        let summary = try BankImporter(bank: f.bank, logger: BankFixture.logger).importFolder(root)
+        let summary = try await BankImporter(bank: f.bank, logger: BankFixture.logger).importFolder(root)
         // Files of other types are no longer ignored silently: they are listed as skipped too.
         #expect(summary.files == 4 && summary.imported == 2 && summary.skipped.count == 3)
         #expect(summary.categoriesCreated == ["my_widget"])
@@ -146,7 +146,7 @@ import XPasteTestSupport
         #expect(ringInstance.areaRatio == Double(box[4]) / Double(60 * 50))
     }
 
-    @Test func poolEntriesOfEveryKindImport() throws {
+    @Test func poolEntriesOfEveryKindImport() async throws {
         let f = try BankFixture()
         let dir = f.directory.appendingPathComponent("pool")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -162,7 +162,7 @@ import XPasteTestSupport
             """
         let poolFile = dir.appendingPathComponent("pool.json")
         try Data(poolJSON.utf8).write(to: poolFile)
-        let summary = try BankImporter(bank: f.bank, logger: BankFixture.logger).importPool(poolFile)
+        let summary = try await BankImporter(bank: f.bank, logger: BankFixture.logger).importPool(poolFile)
         #expect(summary.files == 4 && summary.imported == 3 && summary.skipped.count == 1)
         #expect(summary.categoriesCreated == ["lvis_1", "lvis_13"])
         let masked = try #require(try f.bank.browse(InstanceQuery(filter: InstanceFilter(categoryIds: [1]))).instances.first)
@@ -170,7 +170,7 @@ import XPasteTestSupport
         let done = try f.bank.browse(InstanceQuery(filter: InstanceFilter(categoryIds: [13]), order: InstanceOrder(.createdAt, descending: false))).instances
         #expect(done.count == 2)
         #expect(try done.contains { try f.bank.cutout(of: $0.id).png == TestPNG.cutout(seed: 1) })
-        #expect { try BankImporter(bank: f.bank, logger: BankFixture.logger).importPool(dir.appendingPathComponent("done.png")) } throws: {
+        await #expect { try await BankImporter(bank: f.bank, logger: BankFixture.logger).importPool(dir.appendingPathComponent("done.png")) } throws: {
             ($0 as? BankError)?.code == "bank.invalid_import"
         }
     }

@@ -24,7 +24,7 @@ import XPasteTestSupport
         var cutouts: BankCutoutSource { BankCutoutSource(bank: bank) }
     }
 
-    static func makeFixture(coco: Bool = false) throws -> Fixture {
+    static func makeFixture(coco: Bool = false) async throws -> Fixture {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("xpaste-composite-\(UUID().uuidString)")
         let images = root.appendingPathComponent("images/train2017")
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
@@ -102,8 +102,8 @@ import XPasteTestSupport
         try JSONEncoder().encode(pool).write(to: poolURL)
         // Into a bank the way a user would: `xpaste bank import --pool … --lvis-categories …`.
         let bank = try SQLiteBank(url: root.appendingPathComponent("bank.sqlite"), logger: quietLogger)
-        try bank.upsertCategories(lvisCategories.map { BankCategory(lvis: $0) })
-        let imported = try BankImporter(bank: bank, logger: quietLogger, options: .init(status: .accepted)).importPool(poolURL)
+        try await bank.upsertCategories(lvisCategories.map { BankCategory(lvis: $0) })
+        let imported = try await BankImporter(bank: bank, logger: quietLogger, options: .init(status: .accepted)).importPool(poolURL)
         #expect(imported.imported == 4)
         return Fixture(root: root, backgrounds: coco ? images : root.appendingPathComponent("images"), folder: images, annotations: annotations,
                        bank: bank, lvisCategories: lvisCategories)
@@ -195,8 +195,8 @@ import XPasteTestSupport
         return dataset
     }
 
-    @Test func lvisRunOnAnnotatedBackgroundsHasExactMasksAndTrueLabels() throws {
-        let f = try Self.makeFixture()
+    @Test func lvisRunOnAnnotatedBackgroundsHasExactMasksAndTrueLabels() async throws {
+        let f = try await Self.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         let run = try makeRun(f, out: "lvis")
         let summary = try run.run()
@@ -230,8 +230,8 @@ import XPasteTestSupport
         #expect((manifest["seed"] as? Int) == 11)
     }
 
-    @Test func outputIsByteIdenticalOnOneAndTwoThreads() throws {
-        let f = try Self.makeFixture()
+    @Test func outputIsByteIdenticalOnOneAndTwoThreads() async throws {
+        let f = try await Self.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         _ = try makeRun(f, out: "one", jobs: 1, images: 8).run()
         _ = try makeRun(f, out: "two", jobs: 2, images: 8).run()
@@ -258,16 +258,16 @@ import XPasteTestSupport
         return text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("  \"registration\": ") }.joined(separator: "\n")
     }
 
-    @Test func rleRunIsExactToo() throws {
-        let f = try Self.makeFixture()
+    @Test func rleRunIsExactToo() async throws {
+        let f = try await Self.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         let run = try makeRun(f, out: "rle", images: 4) { $0.segmentation = .rle }
         _ = try run.run()
         _ = try checkDataset(run, format: "lvis")
     }
 
-    @Test func cocoRunKeepsTheBackgroundFilesCategories() throws {
-        let f = try Self.makeFixture(coco: true)
+    @Test func cocoRunKeepsTheBackgroundFilesCategories() async throws {
+        let f = try await Self.makeFixture(coco: true)
         defer { try? FileManager.default.removeItem(at: f.root) }
         let run = try makeRun(f, out: "coco", images: 4) { $0.format = .coco }
         _ = try run.run()
@@ -284,8 +284,8 @@ import XPasteTestSupport
         #expect(dataset.images.allSatisfy { $0.negCategoryIDs == nil && $0.fileName == String(format: "%012d.jpg", $0.id) })
     }
 
-    @Test func plainFolderBackgroundsMarkEveryPastedCategoryNotExhaustive() throws {
-        let f = try Self.makeFixture()
+    @Test func plainFolderBackgroundsMarkEveryPastedCategoryNotExhaustive() async throws {
+        let f = try await Self.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         let run = try makeRun(f, out: "plain", images: 3, annotated: false) { $0.polygonTolerance = 0.5 }
         _ = try run.run()
@@ -297,8 +297,8 @@ import XPasteTestSupport
         }
     }
 
-    @Test func augmentationsAndDownsizingKeepMasksExact() throws {
-        let f = try Self.makeFixture()
+    @Test func augmentationsAndDownsizingKeepMasksExact() async throws {
+        let f = try await Self.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         let run = try makeRun(f, out: "augmented", images: 3) { p in
             p.rotationProbability = 1
@@ -314,8 +314,8 @@ import XPasteTestSupport
         #expect(plan.pastes.allSatisfy { $0.rotationDegrees != 0 && $0.colorJitter != nil })
     }
 
-    @Test func existingSplitIsNotOverwrittenByDefault() throws {
-        let f = try Self.makeFixture()
+    @Test func existingSplitIsNotOverwrittenByDefault() async throws {
+        let f = try await Self.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         _ = try makeRun(f, out: "again", images: 1).run()
         #expect(throws: CompositorError.self) { _ = try makeRun(f, out: "again", images: 1).run() }

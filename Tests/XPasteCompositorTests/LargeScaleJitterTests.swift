@@ -33,8 +33,8 @@ import XPasteTestSupport
     /// Each image: the background is the crop, its annotations are the file's polygons mapped by
     /// X-Paste's `apply_coords` (x·img_scale − offset) and rasterised at the crop (clipped; those
     /// left with no pixel dropped), and the pastes are planned and skipped relative to the crop.
-    @Test func backgroundsAndAnnotationsAreJitteredExactlyAndPastesFollowTheCrop() throws {
-        let f = try CompositeRunTests.makeFixture()
+    @Test func backgroundsAndAnnotationsAreJitteredExactlyAndPastesFollowTheCrop() async throws {
+        let f = try await CompositeRunTests.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         // Small crops of strong zoom-ins, so annotations are clipped.
         let lsj = LargeScaleJitter(size: 128, minScale: 0.5, maxScale: 2.0)
@@ -82,8 +82,8 @@ import XPasteTestSupport
 
     /// Same seed, same jittered images and files, on one thread or two; the manifest records each
     /// image's jitter, and the registration says not to jitter again.
-    @Test func jitteredRunsAreDeterministicAndSaySoInTheRegistration() throws {
-        let f = try CompositeRunTests.makeFixture()
+    @Test func jitteredRunsAreDeterministicAndSaySoInTheRegistration() async throws {
+        let f = try await CompositeRunTests.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         let one = try runs.makeRun(f, out: "one", jobs: 1) { $0.lsj = LargeScaleJitter() }
         let two = try runs.makeRun(f, out: "two", jobs: 2) { $0.lsj = LargeScaleJitter() }
@@ -101,8 +101,8 @@ import XPasteTestSupport
 
     /// `variants`: image i is variant i mod N of background ⌊i / N⌋, drawn from its own (seed, i)
     /// stream, so variants of one background differ; the manifest says which is which.
-    @Test func variantsAreSeededPerImageAndRecorded() throws {
-        let f = try CompositeRunTests.makeFixture()
+    @Test func variantsAreSeededPerImageAndRecorded() async throws {
+        let f = try await CompositeRunTests.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         let run = try runs.makeRun(f, out: "variants", images: 6) { $0.variants = 3 }
         #expect((0..<6).map { run.backgroundAndVariant(of: $0).background } == [0, 0, 0, 1, 1, 1])

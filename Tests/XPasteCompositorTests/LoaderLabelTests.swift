@@ -118,8 +118,8 @@ import XPasteTestSupport
     }
 
     @Test(arguments: [BackgroundFlavour.fullLVIS, .lvisSubset, .ownIDs])
-    func lvisOutputIsLabelledRightByBothLoaders(_ flavour: BackgroundFlavour) throws {
-        let f = try CompositeRunTests.makeFixture()
+    func lvisOutputIsLabelledRightByBothLoaders(_ flavour: BackgroundFlavour) async throws {
+        let f = try await CompositeRunTests.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         let file = try Self.backgroundFile(f, flavour)
         let run = try CompositeRunTests().makeRun(f, out: "lvis-\(flavour)", images: 5, annotationsFile: file)
@@ -142,16 +142,16 @@ import XPasteTestSupport
         for bucket in ["APr", "APc", "APf"] { #expect((seen.eval["segm"]?[bucket] ?? -1) == 1, "\(bucket)") }
     }
 
-    @Test func plainFolderLVISOutputIsLabelledRight() throws {
-        let f = try CompositeRunTests.makeFixture()
+    @Test func plainFolderLVISOutputIsLabelledRight() async throws {
+        let f = try await CompositeRunTests.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         let run = try CompositeRunTests().makeRun(f, out: "plain", images: 3, annotated: false)
         _ = try run.run()
         _ = try checkLabels(run, f: f, backgroundFile: nil, format: "lvis")
     }
 
-    @Test func cocoOutputIsLabelledRightWithTheMetainfoClasses() throws {
-        let f = try CompositeRunTests.makeFixture(coco: true)
+    @Test func cocoOutputIsLabelledRightWithTheMetainfoClasses() async throws {
+        let f = try await CompositeRunTests.makeFixture(coco: true)
         defer { try? FileManager.default.removeItem(at: f.root) }
         let run = try CompositeRunTests().makeRun(f, out: "coco", images: 4) { $0.format = .coco }
         let summary = try run.run()

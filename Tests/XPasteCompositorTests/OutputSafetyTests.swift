@@ -20,8 +20,8 @@ import XPasteTestSupport
         return url
     }
 
-    @Test func badBackgroundsAndAnnotationsAreSkippedCountedAndReported() throws {
-        let f = try CompositeRunTests.makeFixture()
+    @Test func badBackgroundsAndAnnotationsAreSkippedCountedAndReported() async throws {
+        let f = try await CompositeRunTests.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         // Image 2's file is truncated; image 3 has an annotation with an odd polygon ring; one
         // annotation names an image id the file does not list.
@@ -57,8 +57,8 @@ import XPasteTestSupport
         #expect(!FileManager.default.fileExists(atPath: strict.request.outputDirectory.appendingPathComponent("train").path))
     }
 
-    @Test func annotationsAreScaledToADownscaledCopyAndARotatedImageIsSkipped() throws {
-        let f = try CompositeRunTests.makeFixture()
+    @Test func annotationsAreScaledToADownscaledCopyAndARotatedImageIsSkipped() async throws {
+        let f = try await CompositeRunTests.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         // Image 1 on disk becomes a half-size copy (same aspect); image 2 is stored rotated.
         let first = f.folder.appendingPathComponent("000000000001.jpg"), second = f.folder.appendingPathComponent("000000000002.jpg")
@@ -79,8 +79,8 @@ import XPasteTestSupport
         #expect(background.annotationsRescaled && background.objects.allSatisfy { $0.frame.x + $0.frame.width <= a.width / 2 })
     }
 
-    @Test func overwriteReplacesTheSplitEntirelyAndLeftoversAreCleanedUp() throws {
-        let f = try CompositeRunTests.makeFixture()
+    @Test func overwriteReplacesTheSplitEntirelyAndLeftoversAreCleanedUp() async throws {
+        let f = try await CompositeRunTests.makeFixture()
         defer { try? FileManager.default.removeItem(at: f.root) }
         _ = try CompositeRunTests().makeRun(f, out: "again", images: 5).run()
         let run = try CompositeRunTests().makeRun(f, out: "again", images: 2, overwrite: true)

@@ -28,7 +28,7 @@ import XPasteTestSupport
         let dir = try temporaryFolder()
         let bank = try SQLiteBank(url: dir.appendingPathComponent("bank.sqlite"), logger: Self.logger)
         defer { try? bank.close() }
-        let horse = try bank.userCategory(named: "horse")
+        let horse = try await bank.userCategory(named: "horse")
         let paths = ["/img/horse.png", "/img/chelsea.png", "/img/rocket.jpg", "/redirect/1", "/corrupt", "/noai", "/private/coffee.png",
                      "/bomb", "/tiny", "/html", "/missing"]
         let list = "url,licence,author\n" + paths.map { "\(server.url($0)),CC BY 4.0,Someone" }.joined(separator: "\n")
@@ -64,7 +64,7 @@ import XPasteTestSupport
         let dir = try temporaryFolder()
         let bank = try SQLiteBank(url: dir.appendingPathComponent("bank.sqlite"), logger: Self.logger)
         defer { try? bank.close() }
-        let c = try bank.userCategory(named: "horse")
+        let c = try await bank.userCategory(named: "horse")
         let fetcher = try HTTPFetcher(configuration: testConfiguration())
         defer { fetcher.close() }
         let stage = CrawlStage(bank: bank, crawler: Crawler(fetcher: fetcher), logger: Self.logger)
@@ -84,7 +84,7 @@ import XPasteTestSupport
         let dir = try temporaryFolder()
         let bank = try SQLiteBank(url: dir.appendingPathComponent("bank.sqlite"), logger: Self.logger)
         defer { try? bank.close() }
-        let c = try bank.userCategory(named: "cat")
+        let c = try await bank.userCategory(named: "cat")
         let fetcher = try HTTPFetcher(configuration: testConfiguration())
         defer { fetcher.close() }
         var v = ValidationOptions()
@@ -124,7 +124,7 @@ import XPasteTestSupport
         let group = ServiceGroup(configuration: .init(services: [runner], logger: Self.logger))
         let job = try await withThrowingTaskGroup(of: JobRecord?.self) { tasks in
             tasks.addTask { try await group.run(); return nil }
-            let id = try runner.submit(request, idempotencyKey: nil).job.id
+            let id = try await runner.submit(request, idempotencyKey: nil).job.id
             var record: JobRecord? = nil
             for _ in 0..<600 {
                 if let j = try runner.store.job(id), j.state.isFinished { record = j; break }

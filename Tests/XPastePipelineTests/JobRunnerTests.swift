@@ -19,13 +19,13 @@ struct JobRunnerTests {
         _ = try f.upload(["coffee.png", "rocket.jpg"], into: "coffee")
         // A corrupt source fails on its own; the job still succeeds and counts it.
         let png = try Data(contentsOf: SharedData.image("horse.png"))
-        let bad = try f.bank.addSource(NewSource(
+        let bad = try await f.bank.addSource(NewSource(
             kind: .uploaded, bytes: png.prefix(3000), width: 400, height: 328, categoryId: try f.bank.category(named: "horse")!.id)).id
         let job = try await f.whileRunning { runner in
-            let (job, created) = try runner.submit(try Self.request(#"{"categories": ["horse", "coffee"], "pipeline": "upload"}"#), idempotencyKey: "once")
+            let (job, created) = try await runner.submit(try Self.request(#"{"categories": ["horse", "coffee"], "pipeline": "upload"}"#), idempotencyKey: "once")
             #expect(created)
             // The same key returns the same job.
-            let again = try runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: "once")
+            let again = try await runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: "once")
             #expect(!again.created && again.job.id == job.id)
             return try await f.waitFinished(job.id)
         }
@@ -81,16 +81,16 @@ struct JobRunnerTests {
     @Test func retryRunsFailedItemsAgainAndCancelStopsQueuedJobs() async throws {
         let f = try PipelineFixture(concurrentJobs: 1)
         let png = try Data(contentsOf: SharedData.image("horse.png"))
-        let horse = try f.bank.userCategory(named: "horse")
-        let bad = try f.bank.addSource(NewSource(kind: .uploaded, bytes: png.prefix(3000), width: 400, height: 328, categoryId: horse.id)).id
+        let horse = try await f.bank.userCategory(named: "horse")
+        let bad = try await f.bank.addSource(NewSource(kind: .uploaded, bytes: png.prefix(3000), width: 400, height: 328, categoryId: horse.id)).id
         let (first, second) = try await f.whileRunning { runner in
-            let job = try runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
+            let job = try await runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
             let done = try await f.waitFinished(job.id)
             #expect(done.stages[1].failed == 1)
             // Retry: the failed source is pending again and extracted (and fails) again.
-            let retried = try runner.retry(job.id)
+            let retried = try await runner.retry(job.id)
             #expect(retried.state == .queued && retried.attempt == 2)
-            #expect(throws: PipelineError.self) { try runner.retry(job.id) }
+            await #expect(throws: PipelineError.self) { try await runner.retry(job.id) }
             return (done, try await f.waitFinished(job.id))
         }
         #expect(first.state == .succeeded && second.state == .succeeded && second.attempt == 2)
@@ -98,7 +98,7 @@ struct JobRunnerTests {
         #expect(try f.bank.source(id: bad)?.status == .failed)
 
         // Cancel a job before any runner takes it.
-        let queued = try f.runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
+        let queued = try await f.runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
         #expect(try f.runner.cancel(queued.id).state == .cancelled)
         #expect(throws: PipelineError.self) { try f.runner.cancel(queued.id) }
         #expect(throws: PipelineError.unknownJob("nope")) { try f.runner.cancel("nope") }
@@ -108,12 +108,12 @@ struct JobRunnerTests {
         let f = try PipelineFixture()
         _ = try f.upload(["horse.png", "chelsea.png"], into: "horse")
         // Play a crash: a job recorded as running whose extract stage had started.
-        var record = try f.runner.planner.job(for: try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil)
+        var record = try await f.runner.planner.job(for: try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil)
         record.state = .running
         record.stages[0].state = .done
         record.stages[1].state = .running
         _ = try f.runner.store.submit(record)
-        let cancelling = try f.runner.planner.job(for: try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil)
+        let cancelling = try await f.runner.planner.job(for: try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil)
         var c = cancelling
         c.state = .cancelling
         _ = try f.runner.store.submit(c)
@@ -133,8 +133,8 @@ struct JobRunnerTests {
         _ = try f.upload(["horse.png", "chelsea.png"], into: "horse")
         _ = try f.upload(["coffee.png", "rocket.jpg"], into: "coffee")
         let (a, b) = try await f.whileRunning { runner in
-            let a = try runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
-            let b = try runner.submit(try Self.request(#"{"categories": ["coffee"], "pipeline": "upload"}"#), idempotencyKey: nil).job
+            let a = try await runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
+            let b = try await runner.submit(try Self.request(#"{"categories": ["coffee"], "pipeline": "upload"}"#), idempotencyKey: nil).job
             return (try await f.waitFinished(a.id), try await f.waitFinished(b.id))
         }
         #expect(a.state == .succeeded && b.state == .succeeded)
@@ -147,22 +147,22 @@ struct JobRunnerTests {
 
     @Test func cancelStopsARunningJobAtABatchBoundary() async throws {
         let f = try PipelineFixture()
-        let horse = try f.bank.userCategory(named: "horse")
+        let horse = try await f.bank.userCategory(named: "horse")
         let photo = try ImageCodec.decode(contentsOf: SharedData.image("horse.png").path)
         // 30 distinct sources: the photo at 30 sizes.
         for k in 0..<30 {
             let image = try photo.resized(width: 200 + 3 * k, height: 164 + 2 * k, filter: .bilinear)
             let bytes = Data(try ImageCodec.encodePNG(image))
-            _ = try f.bank.addSource(NewSource(kind: .uploaded, bytes: bytes, width: image.width, height: image.height, categoryId: horse.id))
+            _ = try await f.bank.addSource(NewSource(kind: .uploaded, bytes: bytes, width: image.width, height: image.height, categoryId: horse.id))
         }
         let (cancelled, finished) = try await f.whileRunning { runner in
-            let job = try runner.submit(
+            let job = try await runner.submit(
                 try Self.request(#"{"categories": ["horse"], "pipeline": "upload", "overrides": {"extract": {"batch_size": 1}}}"#),
                 idempotencyKey: nil).job
             while try runner.store.job(job.id)!.stages[1].done < 2 { try await Task.sleep(for: .milliseconds(10)) }
             #expect(try runner.cancel(job.id).state == .cancelling)
             let cancelled = try await f.waitFinished(job.id)
-            _ = try runner.retry(job.id)
+            _ = try await runner.retry(job.id)
             return (cancelled, try await f.waitFinished(job.id))
         }
         #expect(cancelled.state == .cancelled)
@@ -222,7 +222,7 @@ struct JobRunnerTests {
                 {"categories": ["horse"], "pipeline": "upload", "pull_missing": true,
                  "overrides": {"filter": {"enabled": true, "clip": "clip-remote", "min_area": 0}}}
                 """#)
-            let job = try runner.submit(request, idempotencyKey: nil).job
+            let job = try await runner.submit(request, idempotencyKey: nil).job
             return try await f.waitFinished(job.id, seconds: 600)
         }
         #expect(job.state == .succeeded, "\(String(describing: job.error))")
@@ -239,19 +239,19 @@ struct JobRunnerTests {
         for name in ["brick.png", "gravel.png"] {
             let bytes = try Data(contentsOf: SharedData.image(name))
             let image = try ImageCodec.decode([UInt8](bytes))
-            _ = try f.bank.addSource(NewSource(kind: .background, bytes: bytes, width: image.width, height: image.height))
+            _ = try await f.bank.addSource(NewSource(kind: .background, bytes: bytes, width: image.width, height: image.height))
         }
         let (cancelled, finished) = try await f.whileRunning { runner in
-            let extract = try runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
+            let extract = try await runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
             _ = try await f.waitFinished(extract.id)
-            _ = try f.bank.setStatus(.accepted, decidedBy: .person, for: .filter(InstanceFilter()))
-            let job = try runner.submit(
+            _ = try await f.bank.setStatus(.accepted, decidedBy: .person, for: .filter(InstanceFilter()))
+            let job = try await runner.submit(
                 try Self.request(#"{"pipeline": "composite", "overrides": {"composite": {"images": 400, "threads": 1, "max_image_side": 128}}}"#),
                 idempotencyKey: nil).job
             while try runner.store.job(job.id)!.stages[0].done < 3 { try await Task.sleep(for: .milliseconds(5)) }
             _ = try runner.cancel(job.id)
             let cancelled = try await f.waitFinished(job.id)
-            _ = try runner.retry(job.id)
+            _ = try await runner.retry(job.id)
             return (cancelled, try await f.waitFinished(job.id, seconds: 600))
         }
         #expect(cancelled.state == .cancelled && cancelled.stages[0].state == .pending && cancelled.stages[0].done < 400)

@@ -23,7 +23,7 @@ struct BankRouteTests {
     }
 
     @Test func browseFilterPageAndImages() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         try await f.test { client in
             let job = try await Self.seed(client, f)
             // Two pages of 3 and 2 by cursor, no instance twice.
@@ -84,7 +84,7 @@ struct BankRouteTests {
     }
 
     @Test func curateOneBulkAndDelete() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         try await f.test { client in
             _ = try await Self.seed(client, f)
             let ids = try await client.execute(uri: "/v1/instances", method: .get) { try json($0)["instances"] as! [[String: Any]] }.map { $0["id"] as! Int }

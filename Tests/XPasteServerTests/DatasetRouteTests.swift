@@ -33,7 +33,7 @@ struct DatasetRouteTests {
     }
 
     @Test func composeDownloadAndExport() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         try await f.test { client in
             _ = try await BankRouteTests.seed(client, f)
             try await client.execute(uri: "/v1/instances/bulk", method: .post, headers: f.jsonAuth,
@@ -90,7 +90,7 @@ struct DatasetRouteTests {
     }
 
     @Test func badDatasetRequests() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         try await f.test { client in
             for (body, code) in [(#"{"jpeg_quality": 0}"#, "job.invalid_request"), (#"{"backgrounds": "/etc"}"#, "path.not_allowed"),
                                  (#"[1]"#, "job.invalid_request"), (#"{"colour": 1}"#, "job.invalid_request")] {

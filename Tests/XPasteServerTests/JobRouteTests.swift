@@ -9,7 +9,7 @@ import XPasteServer
 @Suite("Job routes", .serialized)
 struct JobRouteTests {
     @Test func submitWatchAndList() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         try await f.test { client in
             _ = try await upload(client, f, category: "horse", images: ["horse.png", "chelsea.png"])
             var headers = f.jsonAuth
@@ -87,7 +87,7 @@ struct JobRouteTests {
     }
 
     @Test func refusedSubmissions() async throws {
-        let f = try ServerFixture(limits: { var l = ServerConfiguration.Limits(); l.jsonBodyBytes = 4096; return l }())
+        let f = try await ServerFixture(limits: { var l = ServerConfiguration.Limits(); l.jsonBodyBytes = 4096; return l }())
         try await f.test { client in
             func post(_ text: String, headers: HTTPFields? = nil) async throws -> (HTTPResponse.Status, String, [String: Any]) {
                 try await client.execute(uri: "/v1/jobs", method: .post, headers: headers ?? f.jsonAuth, body: ByteBuffer(string: text)) { (r: TestResponse) throws in
@@ -124,7 +124,7 @@ struct JobRouteTests {
     }
 
     @Test func theCLIPFilterRunsWhenSwitchedOn() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         try await f.test { client in
             _ = try await upload(client, f, category: "horse", images: ["horse.png", "chelsea.png", "coffee.png"])
             let body = ByteBuffer(string: #"{"categories": ["horse"], "pipeline": "upload", "overrides": {"filter": {"enabled": true, "clip": "clip-tiny", "min_area": 0}}}"#)

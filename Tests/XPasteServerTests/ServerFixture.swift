@@ -22,7 +22,7 @@ final class ServerFixture: @unchecked Sendable {
         return logger
     }()
 
-    init(token: String? = nil, limits: ServerConfiguration.Limits = .init(), allow: [URL] = []) throws {
+    init(token: String? = nil, limits: ServerConfiguration.Limits = .init(), allow: [URL] = []) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("xpaste-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let root = SharedData.repositoryRoot
@@ -37,7 +37,7 @@ final class ServerFixture: @unchecked Sendable {
         config.limits = limits
         config.allowedPaths = allow.isEmpty ? [] : [config.dataFolder] + allow
         try Self.installTinyCLIP(ModelsDirectory(root: config.modelsFolder))
-        service = try XPasteService(configuration: config, logger: Self.logger)
+        service = try await XPasteService(configuration: config, logger: Self.logger)
     }
 
     deinit {

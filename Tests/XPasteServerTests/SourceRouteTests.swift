@@ -16,7 +16,7 @@ struct SourceRouteTests {
     }
 
     @Test func goodBadAndDuplicateFiles() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         try await f.test { client in
             let horse = try Data(contentsOf: SharedData.image("horse.png"))
             let body = multipart(fields: [("category", "Horse")], files: [
@@ -44,7 +44,7 @@ struct SourceRouteTests {
         var limits = ServerConfiguration.Limits()
         limits.uploadFiles = 2
         limits.uploadBytes = 600_000
-        let f = try ServerFixture(limits: limits)
+        let f = try await ServerFixture(limits: limits)
         try await f.test { client in
             let logo = try Data(contentsOf: SharedData.image("logo.png"))
             func post(_ body: ByteBuffer, headers: HTTPFields? = nil) async throws -> (HTTPResponse.Status, String) {

@@ -9,7 +9,7 @@ import XPasteServer
 @Suite("System routes and auth", .serialized)
 struct SystemRouteTests {
     @Test func healthReadinessMetricsModels() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         try await f.test { client in
             try await client.execute(uri: "/healthz", method: .get) { (r: TestResponse) throws in
                 #expect(r.status == .ok)
@@ -60,7 +60,7 @@ struct SystemRouteTests {
     }
 
     @Test func mutationsNeedTheTokenReadsDoNot() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         try await f.test { client in
             let body = ByteBuffer(string: #"{"categories": ["dog"], "pipeline": "upload"}"#)
             try await client.execute(uri: "/v1/jobs", method: .post, headers: [.contentType: "application/json"], body: body) { (r: TestResponse) throws in
@@ -86,7 +86,7 @@ struct SystemRouteTests {
     }
 
     @Test func aConfiguredTokenGuardsReadsToo() async throws {
-        let f = try ServerFixture(token: "s3cret-token-for-tests")
+        let f = try await ServerFixture(token: "s3cret-token-for-tests")
         try await f.test { client in
             try await client.execute(uri: "/v1/jobs", method: .get) { (r: TestResponse) throws in #expect(r.status == .unauthorized) }
             try await client.execute(uri: "/v1/jobs", method: .get, headers: [.authorization: "Bearer s3cret-token-for-tests"]) { (r: TestResponse) throws in
@@ -98,11 +98,11 @@ struct SystemRouteTests {
         }
     }
 
-    @Test func unsafeBindIsRefused() throws {
+    @Test func unsafeBindIsRefused() async throws {
         var config = ServerConfiguration()
         config.host = "0.0.0.0"
         config.dataFolder = FileManager.default.temporaryDirectory.appendingPathComponent("xp-\(UUID().uuidString)")
-        #expect(throws: XPasteService.ServiceError.self) { try XPasteService(configuration: config, logger: ServerFixture.logger) }
+        await #expect(throws: XPasteService.ServiceError.self) { try await XPasteService(configuration: config, logger: ServerFixture.logger) }
         #expect(!FileManager.default.fileExists(atPath: config.dataFolder.path))
     }
 }

@@ -10,7 +10,7 @@ import XPasteServer
 @Suite("Worker routes", .serialized)
 struct WorkerRouteTests {
     @Test func listsTheWorkersAndCountsTheItemsTheyFinished() async throws {
-        let f = try ServerFixture()
+        let f = try await ServerFixture()
         let queue = f.service.queue
         let worker = try WorkerService(
             queue: queue, handlers: [ProbeStageHandler(workerId: "gpu-7")],

@@ -32,16 +32,16 @@ struct ExtractFilterTests {
     @Test func extractThenFilterStoresWhatTheModelsCompute() async throws {
         let fixture = try StageFixture()
         let bank = fixture.bank
-        let horse = try bank.userCategory(named: "horse"), cat = try bank.userCategory(named: "cat")
-        let mug = try bank.userCategory(named: "coffee_mug")
+        let horse = try await bank.userCategory(named: "horse"), cat = try await bank.userCategory(named: "cat")
+        let mug = try await bank.userCategory(named: "coffee_mug")
         let sHorse = try fixture.addSource("horse.png", categoryId: horse.id)
         let sCat = try fixture.addSource("chelsea.png", kind: .crawled, categoryId: cat.id)
         let sMug = try fixture.addSource("coffee.png", kind: .uploaded, categoryId: mug.id)
         let sLogo = try fixture.addSource("logo.png", categoryId: cat.id)
         // Broken sources: truncated bytes, hash only, a kept file gone, no category.
         let png = try Data(contentsOf: SharedData.image("horse.png"))
-        let sTruncated = try bank.addSource(NewSource(kind: .generated, bytes: png.prefix(4000), width: 400, height: 328, categoryId: horse.id)).id
-        let sHashOnly = try bank.addSource(NewSource(
+        let sTruncated = try await bank.addSource(NewSource(kind: .generated, bytes: png.prefix(4000), width: 400, height: 328, categoryId: horse.id)).id
+        let sHashOnly = try await bank.addSource(NewSource(
             kind: .crawled, sha256: SHA256Digest(hashing: Array("elsewhere".utf8)), width: 10, height: 10, categoryId: cat.id)).id
         let sMissing = try fixture.addSource("astronaut.png", categoryId: cat.id)
         try fixture.removeKeptFile(of: sMissing)
@@ -161,7 +161,7 @@ struct ExtractFilterTests {
 
     @Test func aModelFailureEndsTheStageAndLosesNothing() async throws {
         let fixture = try StageFixture()
-        let horse = try fixture.bank.userCategory(named: "horse")
+        let horse = try await fixture.bank.userCategory(named: "horse")
         let ids = try ["horse.png", "logo.png"].map { try fixture.addSource($0, categoryId: horse.id) }
         let before = try fixture.bank.stats()
         let extractor = try InstanceExtractor(segmenters: [BrokenSegmenter()], scorer: nil)
@@ -205,19 +205,19 @@ struct ExtractFilterTests {
     @Test func filterScoresCutoutsWithoutAreaAndRejectsUnreadableOnes() async throws {
         let fixture = try StageFixture()
         let bank = fixture.bank
-        let cat = try bank.userCategory(named: "cat")
+        let cat = try await bank.userCategory(named: "cat")
         let source = try fixture.addSource("chelsea.png", categoryId: cat.id)  // 451×300
         // A 40×30 cutout, alpha 255 on its left 25 columns, 100 on the rest: 750 object pixels (> 128).
         var cutout = Image(width: 40, height: 30, format: .rgba8, filledWith: [200, 120, 40, 255])
         for y in 0..<30 { for x in 25..<40 { cutout.setPixel(x: x, y: y, [200, 120, 40, 100]) } }
         let png = try ImageCodec.encodePNG(cutout)
-        let good = try bank.addInstances([NewInstance(
+        let good = try await bank.addInstances([NewInstance(
             sourceId: source, categoryId: cat.id, segmenter: "import", cutout: try PNGBlob(Data(png)))])[0].id
         // A PNG whose header is fine but whose pixels are cut off.
         var broken = Image(width: 40, height: 30, format: .rgba8, filledWith: [1, 2, 3, 255])
         broken.setPixel(x: 0, y: 0, [9, 9, 9, 9])
         let brokenPNG = Array(try ImageCodec.encodePNG(broken).prefix(60))
-        let bad = try bank.addInstances([NewInstance(
+        let bad = try await bank.addInstances([NewInstance(
             sourceId: source, categoryId: cat.id, segmenter: "import", cutout: try PNGBlob(Data(brokenPNG)))])[0].id
 
         let environment = try StageFixture.environment()
@@ -242,8 +242,8 @@ struct ExtractFilterTests {
         #expect(rejected.reason?.hasPrefix("unreadable cutout: image.truncated") == true, "\(rejected.reason ?? "")")
 
         // A decision made by a person is never changed by the filter.
-        _ = try bank.setStatus(.rejected, reason: "looks wrong", decidedBy: .person, for: .ids([good]))
-        let extra = try bank.addInstances([NewInstance(
+        _ = try await bank.setStatus(.rejected, reason: "looks wrong", decidedBy: .person, for: .ids([good]))
+        let extra = try await bank.addInstances([NewInstance(
             sourceId: source, categoryId: cat.id, segmenter: "import",
             cutout: try PNGBlob(Data(try ImageCodec.encodePNG(try cutout.cropped(to: PixelBox(x: 0, y: 0, width: 30, height: 30))))))])[0].id
         _ = try await stage.run(FilterStage.Options(rule: rule, scoring: .cutout))

@@ -34,7 +34,7 @@ struct GenerateStageTests {
     @Test func generatedSourcesCarryTheirProvenanceAndFeedExtractAndFilter() async throws {
         let fixture = try StageFixture()
         let bank = fixture.bank
-        let cat = try bank.userCategory(named: "cat"), light = try bank.userCategory(named: "traffic_light")
+        let cat = try await bank.userCategory(named: "cat"), light = try await bank.userCategory(named: "traffic_light")
         let pipeline = try Self.pipeline()
         let executor = InferenceExecutor(maxConcurrentRuns: 1)
         let stage = GenerateStage(bank: bank, pipeline: pipeline, executor: executor, logger: StageFixture.logger)
@@ -88,7 +88,7 @@ struct GenerateStageTests {
     @Test func aRerunDrawsOnlyWhatIsMissingWithTheSameSeeds() async throws {
         let fixture = try StageFixture()
         let bank = fixture.bank
-        let cat = try bank.userCategory(named: "cat")
+        let cat = try await bank.userCategory(named: "cat")
         let stage = GenerateStage(bank: bank, pipeline: try Self.pipeline(), executor: InferenceExecutor(), logger: StageFixture.logger)
         var p = Self.parameters
         p.count = 1
@@ -105,7 +105,7 @@ struct GenerateStageTests {
     @Test func stoppingDropsTheUnfinishedBatchAndKeepsTheFinishedOnes() async throws {
         let fixture = try StageFixture()
         let bank = fixture.bank
-        let cat = try bank.userCategory(named: "cat")
+        let cat = try await bank.userCategory(named: "cat")
         let stage = GenerateStage(bank: bank, pipeline: try Self.pipeline(), executor: InferenceExecutor(), logger: StageFixture.logger)
         var p = Self.parameters
         p.count = 6

@@ -70,7 +70,7 @@ public struct JobPlanner: Sendable {
     }
 
     /// A job record for `request`, planned, checked, with its categories resolved in the bank.
-    public func job(for request: JobRequest, idempotencyKey: String?, now: Date = Date()) throws(PipelineError) -> JobRecord {
+    public func job(for request: JobRequest, idempotencyKey: String?, now: Date = Date()) async throws(PipelineError) -> JobRecord {
         let spec: PipelineSpec
         switch request.pipeline {
         case .named(let name): spec = try catalog.spec(named: name)
@@ -97,7 +97,7 @@ public struct JobPlanner: Sendable {
                     parameters: .object(["pull": .array(missing.map { .string($0.name) })]), enabled: true),
                 at: 0)
         }
-        let categories = try resolve(request.categories)
+        let categories = try await resolve(request.categories)
         return JobRecord(
             id: Self.newId(now: now), pipeline: spec.name, spec: spec, categories: categories, overrides: request.overrides,
             state: .queued, stages: statuses, error: nil, attempt: 1, idempotencyKey: idempotencyKey, createdAt: now,
@@ -127,15 +127,15 @@ public struct JobPlanner: Sendable {
     /// is not the id's is refused); a name finds the bank's category by name, normalised name or
     /// synonym, or becomes a user category. Every check runs before anything is written, and the
     /// writes are one transaction, so a refused request changes nothing.
-    private func resolve(_ requests: [CategoryRequest]) throws(PipelineError) -> [JobCategory] {
+    private func resolve(_ requests: [CategoryRequest]) async throws(PipelineError) -> [JobCategory] {
         enum Step { case existing(BankCategory), lvis(BankCategory), user(CategoryRequest) }
         var steps: [Step] = []
         do {
-            let hasVocabulary = try bank.categories().contains { !$0.isUserDefined && $0.synset != nil }
+            let hasVocabulary = try await bank.categories().contains { !$0.isUserDefined && $0.synset != nil }
             var claimed: [Int64: String] = [:]
             for (k, r) in requests.enumerated() {
                 if let lvis = r.lvisId {
-                    if let existing = try bank.category(id: lvis) {
+                    if let existing = try await bank.category(id: lvis) {
                         let names = Set(([existing.name] + existing.synonyms).map(BankCategory.normalizedName))
                         guard names.contains(BankCategory.normalizedName(r.name)) else {
                             throw PipelineError.invalidRequest(
@@ -151,21 +151,22 @@ public struct JobPlanner: Sendable {
                         if let other = claimed[lvis], other != name {
                             throw PipelineError.invalidRequest(field: "$.categories[\(k)].lvis_id", message: "LVIS id \(lvis) is given to both \(other) and \(name)")
                         }
-                        if let taken = try bank.category(named: name), taken.id != lvis {
+                        if let taken = try await bank.category(named: name), taken.id != lvis {
                             throw PipelineError.invalidRequest(field: "$.categories[\(k)].name", message: "\(name) is already category \(taken.id)")
                         }
                         claimed[lvis] = name
                         steps.append(.lvis(BankCategory(id: lvis, name: name, synonyms: r.synonyms ?? [], definition: r.def)))
                     }
-                } else if let existing = try bank.category(named: r.name) {
+                } else if let existing = try await bank.category(named: r.name) {
                     steps.append(.existing(existing))
                 } else {
                     steps.append(.user(r))
                 }
             }
-            let made = try bank.write { writer -> [BankCategory] in
+            let planned = steps
+            let made = try await bank.write { writer -> [BankCategory] in
                 var out: [BankCategory] = []
-                for step in steps {
+                for step in planned {
                     switch step {
                     case .existing(let c):
                         out.append(c)

@@ -110,13 +110,13 @@ public final class JobRunner: Service, Sendable {
     /// returns the job it made, with another fingerprint it is refused.
     public func submit(
         _ request: JobRequest, idempotencyKey: String?, fingerprint: String? = nil
-    ) throws(PipelineError) -> (job: JobRecord, created: Bool) {
+    ) async throws(PipelineError) -> (job: JobRecord, created: Bool) {
         // A repeat is answered before planning, so it creates no category and loads no model.
         if let key = idempotencyKey, let existing = try store.job(idempotencyKey: key) {
             guard existing.requestFingerprint == fingerprint else { throw .idempotencyKeyReused(key) }
             return (existing, false)
         }
-        var record = try planner.job(for: request, idempotencyKey: idempotencyKey)
+        var record = try await planner.job(for: request, idempotencyKey: idempotencyKey)
         record.requestFingerprint = fingerprint
         let result = try store.submit(record)
         if result.created {
@@ -146,10 +146,10 @@ public final class JobRunner: Service, Sendable {
     /// Runs a finished job again: its failed sources go back to pending, and every stage that ran
     /// runs again (finding only what is not done yet).
     @discardableResult
-    public func retry(_ id: String) throws(PipelineError) -> JobRecord {
+    public func retry(_ id: String) async throws(PipelineError) -> JobRecord {
         guard let current = try store.job(id) else { throw .unknownJob(id) }
         guard current.state.applying(.retry) != nil else { throw .invalidTransition(job: id, from: current.state, action: "retry") }
-        let reset = try resetFailedSources(categories: current.categories.map(\.id))
+        let reset = try await resetFailedSources(categories: current.categories.map(\.id))
         let job = try update(id) { job throws(PipelineError) in
             guard let next = job.state.applying(.retry) else { throw .invalidTransition(job: job.id, from: job.state, action: "retry") }
             job.state = next
@@ -430,18 +430,18 @@ public final class JobRunner: Service, Sendable {
         return try result.get()
     }
 
-    private func resetFailedSources(categories: [Int64]) throws(PipelineError) -> Int {
+    private func resetFailedSources(categories: [Int64]) async throws(PipelineError) -> Int {
         guard !categories.isEmpty else { return 0 }
         let bank = environment.bank
         var reset = 0
         var after: Int64 = 0
         do {
             while true {
-                let page = try bank.sources(
+                let page = try await bank.sources(
                     status: .failed, kinds: [.crawled, .generated, .uploaded], categoryIds: categories, afterId: after, limit: 1000)
                 guard let last = page.last else { break }
                 after = last.id
-                try bank.write { writer in
+                try await bank.write { writer in
                     for s in page { try writer.updateSource(id: s.id, status: .pending, error: nil, clipScore: s.clipScore) }
                 }
                 reset += page.count

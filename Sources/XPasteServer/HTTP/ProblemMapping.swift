@@ -64,7 +64,7 @@ public enum ProblemMapping {
         switch e {
         case .unknownInstance, .unknownSource: status = .notFound
         case .invalidCursor, .invalidArgument, .invalidCategory, .invalidBlob, .invalidImport, .emptyPool: status = .unprocessableContent
-        case .busy: status = .serviceUnavailable
+        case .busy, .unavailable: status = .serviceUnavailable
         case .notABank, .notSQLite, .corrupt, .newerVersion, .notFound, .missingSourceFile, .io, .database: status = .internalServerError
         }
         return ProblemError(status, code: e.code, detail: e.description)

@@ -21,28 +21,28 @@ struct BankRoutes: Sendable {
     }
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/v1/categories") { request, _ in try categories(request) }
-        router.get("/v1/instances") { request, _ in try browse(request) }
+        router.get("/v1/categories") { request, _ in try await categories(request) }
+        router.get("/v1/instances") { request, _ in try await browse(request) }
         router.post("/v1/instances/bulk") { request, _ in try await bulk(request) }
         router.get("/v1/instances/:id") { _, context in
-            let i = try instance(context)
-            var r = try resource(i)
-            r.provenance = try bank.source(id: i.sourceId)?.provenance
+            let i = try await instance(context)
+            var r = try await resource(i)
+            r.provenance = try await bank.source(id: i.sourceId)?.provenance
             return try APIJSON.response(r)
         }
         router.patch("/v1/instances/:id") { request, context in try await patch(request, context: context) }
         router.get("/v1/instances/:id/cutout.png") { request, context in
-            let i = try instance(context)
-            return try image(request, sha: i.cutoutSHA256, type: "image/png")
+            let i = try await instance(context)
+            return try await image(request, sha: i.cutoutSHA256, type: "image/png")
         }
         router.get("/v1/instances/:id/thumbnail.png") { request, context in
-            let i = try instance(context)
-            return try image(request, sha: i.thumbnailSHA256 ?? i.cutoutSHA256, type: "image/png")
+            let i = try await instance(context)
+            return try await image(request, sha: i.thumbnailSHA256 ?? i.cutoutSHA256, type: "image/png")
         }
-        router.get("/v1/instances/:id/source") { request, context in try source(request, instance: try instance(context)) }
-        router.get("/v1/instances/:id/mask.png") { request, context in try await mask(request, instance: try instance(context)) }
-        router.get("/v1/stats") { _, _ in try APIJSON.response(StatsResource(try bank.stats())) }
-        router.get("/v1/histograms") { request, _ in try histograms(request) }
+        router.get("/v1/instances/:id/source") { request, context in try await source(request, instance: try await instance(context)) }
+        router.get("/v1/instances/:id/mask.png") { request, context in try await mask(request, instance: try await instance(context)) }
+        router.get("/v1/stats") { _, _ in try APIJSON.response(StatsResource(try await bank.stats())) }
+        router.get("/v1/histograms") { request, _ in try await histograms(request) }
     }
 
     // MARK: Categories and instances
@@ -60,14 +60,14 @@ struct BankRoutes: Sendable {
         var total: Int
     }
 
-    private func categories(_ request: Request) throws -> Response {
+    private func categories(_ request: Request) async throws -> Response {
         let query = QueryReader(request)
         let needle = query.string("q")?.lowercased()
         let onlyWithInstances = query.string("with_instances") == "true"
         var counts: [Int64: CategoryCounts] = [:]
-        for c in try bank.categoryCounts() { counts[c.categoryId] = c }
+        for c in try await bank.categoryCounts() { counts[c.categoryId] = c }
         var out: [CategoryResource] = []
-        for c in try bank.categories() {
+        for c in try await bank.categories() {
             if let needle, !([c.name] + c.synonyms).contains(where: { $0.lowercased().replacingOccurrences(of: "_", with: " ").contains(needle.replacingOccurrences(of: "_", with: " ")) }) {
                 continue
             }
@@ -85,7 +85,7 @@ struct BankRoutes: Sendable {
         var nextCursor: String?
     }
 
-    private func browse(_ request: Request) throws -> Response {
+    private func browse(_ request: Request) async throws -> Response {
         let query = QueryReader(request)
         let filter = try query.instanceFilter()
         let limit = try query.int("limit", in: 1...limits.pageSize) ?? 100
@@ -97,23 +97,23 @@ struct BankRoutes: Sendable {
             }
             order = InstanceOrder(key, descending: query.string("order") != "asc")
         }
-        let page = try bank.browse(InstanceQuery(filter: filter, order: order, limit: limit, cursor: query.string("cursor")))
-        let body = InstanceResource.pageJSON(try resources(page.instances), nextCursor: page.nextCursor)
+        let page = try await bank.browse(InstanceQuery(filter: filter, order: order, limit: limit, cursor: query.string("cursor")))
+        let body = InstanceResource.pageJSON(try await resources(page.instances), nextCursor: page.nextCursor)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    private func instance(_ context: AppRequestContext) throws -> BankInstance {
+    private func instance(_ context: AppRequestContext) async throws -> BankInstance {
         let id = try context.parameters.require("id", as: Int64.self)
-        guard let i = try bank.instance(id: id) else { throw BankError.unknownInstance(id) }
+        guard let i = try await bank.instance(id: id) else { throw BankError.unknownInstance(id) }
         return i
     }
 
-    private func resource(_ i: BankInstance) throws -> InstanceResource {
-        InstanceResource(i, categoryName: try names.names(of: [i.categoryId])[i.categoryId])
+    private func resource(_ i: BankInstance) async throws -> InstanceResource {
+        InstanceResource(i, categoryName: try await names.names(of: [i.categoryId])[i.categoryId])
     }
 
-    private func resources(_ list: [BankInstance]) throws -> [InstanceResource] {
-        let known = try names.names(of: list.map(\.categoryId))
+    private func resources(_ list: [BankInstance]) async throws -> [InstanceResource] {
+        let known = try await names.names(of: list.map(\.categoryId))
         return list.map { InstanceResource($0, categoryName: known[$0.categoryId]) }
     }
 
@@ -123,11 +123,11 @@ struct BankRoutes: Sendable {
     }
 
     private func patch(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let i = try instance(context)
+        let i = try await instance(context)
         let change = try JSONDecoder().decode(StatusChange.self, from: try await APIJSON.body(request, limit: limits.jsonBodyBytes))
         let decider: Decider? = change.status == .pending ? nil : .person
-        _ = try bank.setStatus(change.status, reason: change.reason, decidedBy: decider, for: .ids([i.id]))
-        return try APIJSON.response(try resource(try bank.instance(id: i.id) ?? i))
+        _ = try await bank.setStatus(change.status, reason: change.reason, decidedBy: decider, for: .ids([i.id]))
+        return try APIJSON.response(try await resource(try await bank.instance(id: i.id) ?? i))
     }
 
     /// A bulk change: `{"action": "accept" | "reject" | "pending" | "delete", "ids": [...]}` or with
@@ -199,12 +199,10 @@ struct BankRoutes: Sendable {
         switch body.action {
         case "accept", "reject", "pending":
             let status: InstanceStatus = body.action == "accept" ? .accepted : body.action == "reject" ? .rejected : .pending
-            let changed = try await BlockingWork.run { () throws(BankError) -> Int in
-                try bank.setStatus(status, reason: reason, decidedBy: status == .pending ? nil : .person, for: selection)
-            }
+            let changed = try await bank.setStatus(status, reason: reason, decidedBy: status == .pending ? nil : .person, for: selection)
             return try APIJSON.response(BulkResult(action: body.action, changed: changed))
         case "delete":
-            let summary = try await BlockingWork.run { () throws(BankError) -> DeletionSummary in try bank.deleteInstances(selection) }
+            let summary = try await bank.deleteInstances(selection)
             return try APIJSON.response(BulkResult(action: "delete", changed: summary.instances, blobsDeleted: summary.blobs))
         default:
             throw ProblemError(.unprocessableContent, code: "request.invalid_parameter",
@@ -214,24 +212,24 @@ struct BankRoutes: Sendable {
 
     // MARK: Images
 
-    private func image(_ request: Request, sha: SHA256Digest, type: String) throws -> Response {
+    private func image(_ request: Request, sha: SHA256Digest, type: String) async throws -> Response {
         let etag = "\"\(sha.hex)\""
         var headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=31536000, immutable", .contentType: type]
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
             headers[.contentType] = nil
             return Response(status: .notModified, headers: headers)
         }
-        guard let bytes = try bank.blob(sha) else {
+        guard let bytes = try await bank.blob(sha) else {
             throw ProblemError(.notFound, code: "bank.blob_missing", detail: "the bank has no blob \(sha.hex)")
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    private func source(_ request: Request, instance i: BankInstance) throws -> Response {
-        guard let s = try bank.source(id: i.sourceId) else { throw BankError.unknownSource(i.sourceId) }
+    private func source(_ request: Request, instance i: BankInstance) async throws -> Response {
+        guard let s = try await bank.source(id: i.sourceId) else { throw BankError.unknownSource(i.sourceId) }
         let etag = "\"\(s.sha256.hex)\""
         if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
-        guard let bytes = try bank.sourceImage(id: s.id) else {
+        guard let bytes = try await bank.sourceImage(id: s.id) else {
             throw ProblemError(.notFound, code: "bank.source_not_kept", detail: "the bank kept only the hash of source \(s.id), not its bytes")
         }
         return Response(
@@ -246,11 +244,11 @@ struct BankRoutes: Sendable {
         let etag = "\"mask-\(i.cutoutSHA256.hex)\""
         if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
         let bank = bank
+        let cutout = try await bank.cutout(of: i.id), source = try await bank.source(id: i.sourceId)
         let png = try await BlockingWork.run { () throws -> [UInt8] in
-            let cutout = try bank.cutout(of: i.id)
             let image = try ImageCodec.decode([UInt8](cutout.png))
             let alpha = image.alphaChannel() ?? Mask(width: image.width, height: image.height, value: 255)
-            guard let box = i.box, let source = try bank.source(id: i.sourceId), source.width > 0, source.height > 0 else {
+            guard let box = i.box, let source, source.width > 0, source.height > 0 else {
                 return try ImageCodec.encodePNG(alpha)
             }
             var full = Mask(width: source.width, height: source.height)
@@ -303,7 +301,7 @@ struct BankRoutes: Sendable {
         var unscored: Int
     }
 
-    private func histograms(_ request: Request) throws -> Response {
+    private func histograms(_ request: Request) async throws -> Response {
         let query = QueryReader(request)
         let filter = try query.instanceFilter()
         let bins = try query.int("bins", in: 1...200) ?? 40
@@ -311,11 +309,11 @@ struct BankRoutes: Sendable {
         guard lower < upper else {
             throw ProblemError(.unprocessableContent, code: "request.invalid_parameter", detail: "lower must be below upper", extra: ["field": .string("lower")])
         }
-        let list = try bank.scoreHistograms(filter, bins: bins, range: lower...upper)
+        let list = try await bank.scoreHistograms(filter, bins: bins, range: lower...upper)
         var out: [HistogramResource] = []
         for h in list {
             out.append(HistogramResource(
-                categoryId: h.categoryId, categoryName: try bank.category(id: h.categoryId)?.name, lower: h.lower, upper: h.upper,
+                categoryId: h.categoryId, categoryName: try await bank.category(id: h.categoryId)?.name, lower: h.lower, upper: h.upper,
                 counts: h.counts, unscored: h.unscored))
         }
         return try APIJSON.response(["histograms": out])

@@ -22,14 +22,14 @@ final class CategoryNames: Sendable {
     }
 
     /// The names of `ids` (absent for ids the bank does not hold).
-    func names(of ids: some Sequence<Int64>) throws(BankError) -> [Int64: String] {
+    func names(of ids: some Sequence<Int64>) async throws(BankError) -> [Int64: String] {
         let wanted = Set(ids)
         let (cached, fresh) = state.withLock { s in (s.names, Date().timeIntervalSince(s.loadedAt) < lifetime) }
         if fresh, wanted.allSatisfy({ cached[$0] != nil }) {
             return cached.filter { wanted.contains($0.key) }
         }
         var loaded: [Int64: String] = [:]
-        for c in try bank.categories() { loaded[c.id] = c.name }
+        for c in try await bank.categories() { loaded[c.id] = c.name }
         state.withLock { s in
             s.names = loaded
             s.loadedAt = Date()

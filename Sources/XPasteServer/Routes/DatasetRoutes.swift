@@ -49,9 +49,7 @@ struct DatasetRoutes: Sendable {
         if let categories { body["categories"] = categories }
         let parsed = try JobRequest.parse(.object(body))
         let runner = runner, scoped = key.map { "datasets:\($0)" }, fingerprint = SHA256Digest(hashing: value.jsonData()).hex
-        let (job, created) = try await BlockingWork.run { () throws(PipelineError) in
-            try runner.submit(parsed, idempotencyKey: scoped, fingerprint: fingerprint)
-        }
+        let (job, created) = try await runner.submit(parsed, idempotencyKey: scoped, fingerprint: fingerprint)
         return try APIJSON.response(DatasetResource(job, files: nil), status: created ? .accepted : .ok, headers: [.location: "/v1/datasets/\(job.id)"])
     }
 
@@ -212,9 +210,7 @@ struct DatasetRoutes: Sendable {
         if filter.statuses == nil { filter.statuses = [.accepted] }
         let folder = scratch.appendingPathComponent("export-\(UUID().uuidString)", isDirectory: true)
         let bank = bank, logger = logger, exportFilter = filter
-        _ = try await BlockingWork.run { () throws(BankError) in
-            try BankExporter(bank: bank, logger: logger).export(to: folder, filter: exportFilter)
-        }
+        _ = try await BankExporter(bank: bank, logger: logger).export(to: folder, filter: exportFilter)
         var list: [TarArchive.Entry] = []
         if let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey]) {
             let base = folder.resolvingSymlinksInPath().path

@@ -24,7 +24,7 @@ struct JobRoutes: Sendable {
             try APIJSON.response(try runner.cancel(try context.parameters.require("id")), status: .accepted)
         }
         router.post("/v1/jobs/:id/retry") { _, context in
-            try APIJSON.response(try runner.retry(try context.parameters.require("id")), status: .accepted)
+            try APIJSON.response(try await runner.retry(try context.parameters.require("id")), status: .accepted)
         }
         router.get("/v1/pipelines") { _, _ in
             try APIJSON.response(["pipelines": catalog.pipelines.keys.sorted().map { catalog.pipelines[$0]! }])
@@ -54,9 +54,7 @@ struct JobRoutes: Sendable {
         }
         let parsed = try JobRequest.parse(value)
         let runner = runner, scoped = key.map { "jobs:\($0)" }, fingerprint = SHA256Digest(hashing: value.jsonData()).hex
-        let (job, created) = try await BlockingWork.run { () throws(PipelineError) in
-            try runner.submit(parsed, idempotencyKey: scoped, fingerprint: fingerprint)
-        }
+        let (job, created) = try await runner.submit(parsed, idempotencyKey: scoped, fingerprint: fingerprint)
         return try APIJSON.response(job, status: created ? .accepted : .ok, headers: [.location: "/v1/jobs/\(job.id)"])
     }
 

@@ -21,8 +21,8 @@ struct SourceRoutes: Sendable {
         router.post("/v1/sources") { request, context in try await upload(request, context: context) }
         router.get("/v1/sources/:id/image") { request, context in
             let id = try context.parameters.require("id", as: Int64.self)
-            guard let source = try bank.source(id: id) else { throw BankError.unknownSource(id) }
-            guard let bytes = try bank.sourceImage(id: id) else {
+            guard let source = try await bank.source(id: id) else { throw BankError.unknownSource(id) }
+            guard let bytes = try await bank.sourceImage(id: id) else {
                 throw ProblemError(.notFound, code: "bank.source_not_kept", detail: "the bank kept only the hash of source \(id)")
             }
             return Response(
@@ -127,19 +127,16 @@ struct SourceRoutes: Sendable {
             throw ProblemError(.unprocessableContent, code: "request.invalid_parameter",
                                detail: "kind: expected uploaded or background", extra: ["field": .string("kind")])
         }
-        let category = try resolveCategory(fields["category"], kind: kind)
+        let category = try await resolveCategory(fields["category"], kind: kind)
         let recorder = SourceRecorder(bank: bank)
         let spooled = files
-        let outcomes = try await BlockingWork.run { () throws -> [SourceRecorder.Outcome] in
-            var out: [SourceRecorder.Outcome] = []
-            for chunk in stride(from: 0, to: spooled.count, by: 16).map({ Array(spooled[$0..<min($0 + 16, spooled.count)]) }) {
-                var batch: [SourceRecorder.File] = []
-                for f in chunk {
-                    batch.append(.init(bytes: try Data(contentsOf: f.url), name: f.name, categoryId: category?.id, kind: kind))
-                }
-                out += try recorder.record(batch)
+        var outcomes: [SourceRecorder.Outcome] = []
+        for chunk in stride(from: 0, to: spooled.count, by: 16).map({ Array(spooled[$0..<min($0 + 16, spooled.count)]) }) {
+            let categoryId = category?.id
+            let batch = try await BlockingWork.run { () throws -> [SourceRecorder.File] in
+                try chunk.map { f in .init(bytes: try Data(contentsOf: f.url), name: f.name, categoryId: categoryId, kind: kind) }
             }
-            return out
+            outcomes += try await recorder.record(batch)
         }
         let result = UploadResult(
             category: category.map { JobCategoryResource(id: $0.id, name: $0.name) }, kind: kind.rawValue,
@@ -159,7 +156,7 @@ struct SourceRoutes: Sendable {
         return try APIJSON.response(result, status: .created)
     }
 
-    private func resolveCategory(_ text: String?, kind: SourceKind) throws -> BankCategory? {
+    private func resolveCategory(_ text: String?, kind: SourceKind) async throws -> BankCategory? {
         guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
             if kind == .background { return nil }
             throw ProblemError(.unprocessableContent, code: "request.invalid_parameter",
@@ -171,11 +168,12 @@ struct SourceRoutes: Sendable {
                                extra: ["field": .string("category")])
         }
         if let id = Int64(text) {
-            guard let c = try bank.category(id: id) else {
+            guard let c = try await bank.category(id: id) else {
                 throw ProblemError(.unprocessableContent, code: "bank.invalid_category", detail: "no category with id \(id)", extra: ["field": .string("category")])
             }
             return c
         }
-        return try bank.category(named: text) ?? bank.userCategory(named: text)
+        if let found = try await bank.category(named: text) { return found }
+        return try await bank.userCategory(named: text)
     }
 }

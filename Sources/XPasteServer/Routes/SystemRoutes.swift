@@ -20,7 +20,7 @@ struct SystemRoutes: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/healthz") { _, _ in try APIJSON.response(["status": "ok"]) }
-        router.get("/readyz") { _, _ in try ready() }
+        router.get("/readyz") { _, _ in try await ready() }
         router.get("/metrics") { _, _ in await metrics() }
         router.get("/openapi.yaml") { _, _ in
             guard let bytes = FileManager.default.contents(atPath: openAPIFile.path) else {
@@ -31,11 +31,11 @@ struct SystemRoutes: Sendable {
         router.get("/v1/models") { _, _ in try APIJSON.response(modelReport()) }
     }
 
-    private func ready() throws -> Response {
+    private func ready() async throws -> Response {
         var checks: [String: String] = [:]
         var ok = true
         do {
-            _ = try bank.category(id: 0)
+            _ = try await bank.category(id: 0)
             checks["bank"] = "ok"
         } catch {
             checks["bank"] = "\(error.code): \(error.description)"
@@ -73,7 +73,7 @@ struct SystemRoutes: Sendable {
         if let workers = try? await queue.workers(seenWithin: .seconds(60)) {
             registry.makeGauge(descriptor: Self.liveWorkersGauge).set(Double(workers.filter { $0.state != "stopped" }.count))
         }
-        if let stats = try? bank.stats() {
+        if let stats = try? await bank.stats() {
             for status in InstanceStatus.allCases {
                 registry.makeGauge(descriptor: Self.instancesGauge, labels: [("status", status.rawValue)])
                     .set(Double(stats.instancesByStatus[status] ?? 0))

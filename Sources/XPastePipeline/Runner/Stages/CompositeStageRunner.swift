@@ -62,7 +62,7 @@ public struct CompositeStageRunner: PipelineStageRunner {
                 // for `xpaste composite` without --categories.
                 let known: [BankCategory]
                 do throws(BankError) {
-                    known = try bank.categories().filter { !$0.isUserDefined && $0.synset != nil && $0.frequency != nil }
+                    known = try BlockingBankReader(bank).categories().filter { !$0.isUserDefined && $0.synset != nil && $0.frequency != nil }
                 } catch {
                     throw .bank(error)
                 }

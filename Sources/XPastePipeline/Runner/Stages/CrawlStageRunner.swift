@@ -27,7 +27,7 @@ public struct CrawlStageRunner: PipelineStageRunner {
         let folder = try p.folder.map { path throws(PipelineError) in try env.paths.resolve(path, field: "stages.\(status.id).with.folder") }
         var categories: [(id: Int64, name: String, synonyms: [String])] = []
         for c in job.categories {
-            categories.append((c.id, c.name, (try? env.bank.category(id: c.id))??.synonyms ?? []))
+            categories.append((c.id, c.name, (try? await env.bank.category(id: c.id))??.synonyms ?? []))
         }
         let fetcher: HTTPFetcher
         let source: any ImageSource

@@ -20,7 +20,7 @@ public struct IngestStageRunner: PipelineStageRunner {
         let bank = env.bank
         var categories: [(id: Int64, names: [String])] = []
         for c in job.categories {
-            let synonyms = (try? bank.category(id: c.id))??.synonyms ?? []
+            let synonyms = (try? await bank.category(id: c.id))??.synonyms ?? []
             categories.append((c.id, [c.name] + synonyms))
         }
         let paths = env.paths

@@ -1,0 +1,59 @@
+import PostgresNIO
+import XPasteBank
+
+/// Turns what postgres-nio throws inside bank calls into `BankError`: a server that cannot be
+/// reached or is going away is `unavailable` (callers retry), a full disk is `io`, a refused
+/// constraint or value is `invalidArgument`, anything else `database` with the server's message
+/// and SQLSTATE. Errors the bank's own code threw pass through unchanged.
+enum PostgresBankErrors {
+    static func map(_ error: any Error) -> BankError {
+        if let error = error as? BankError { return error }
+        if let error = error as? PostgresTransactionError {
+            return map(error.closureError ?? error.rollbackError ?? error.commitError ?? error.beginError ?? error)
+        }
+        if let error = error as? PSQLError {
+            switch error.code {
+            case .server:
+                let state = error.serverInfo?[.sqlState] ?? ""
+                let message = "\(error.serverInfo?[.message] ?? "\(error)") (SQLSTATE \(state))"
+                if state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" || state == "40001" || state == "40P01" {
+                    return .unavailable(message)
+                }
+                if state == "53100" { return .io("the database server's disk is full: \(message)") }
+                if state.hasPrefix("23") || state.hasPrefix("22") { return .invalidArgument(message) }
+                return .database(message)
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+                return .unavailable("\(error.code)\(error.underlying.map { ": \($0)" } ?? "")")
+            case .poolClosed:
+                return .unavailable("the connection pool is closed")
+            default:
+                return .database(String(reflecting: error))
+            }
+        }
+        if error is CancellationError { return .unavailable("cancelled") }
+        return .database("\(error)")
+    }
+}
+
+/// Bounds a bank call in time: postgres-nio's pool waits about a minute on a server that refuses
+/// connections, and a caller starting up should hear sooner.
+enum PostgresBankCall {
+    static func deadline<T: Sendable>(
+        _ what: String, limit: Duration, _ operation: @escaping @Sendable () async throws(BankError) -> T
+    ) async throws(BankError) -> T {
+        let outcome: Result<T, BankError>
+        do {
+            outcome = try await QueueCallDeadline.run(what, limit: limit) { () async -> Result<T, BankError> in
+                do throws(BankError) {
+                    return .success(try await operation())
+                } catch {
+                    return .failure(error)
+                }
+            }
+        } catch {
+            // Only the deadline itself throws here.
+            throw .unavailable("\(what) did not answer within \(limit)")
+        }
+        return try outcome.get()
+    }
+}
