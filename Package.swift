@@ -165,7 +165,10 @@ let package = Package(
         ),
         .testTarget(
             name: "XPastePostgresTests",
-            dependencies: ["XPastePostgres", "XPasteBank", "XPastePipeline", "XPasteTestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "XPastePostgres", "XPasteBank", "XPastePipeline", "XPasteImage", "XPasteTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "XPasteServerTests",

@@ -156,7 +156,7 @@ public struct FilterStage: Sendable {
 
         let readable = judged.filter { $0.unreadable == nil }
         let decisions = options.rule.decide(readable.map { CLIPFilterRule.Candidate(score: $0.score, areaRatio: $0.areaRatio) })
-        var outcome = FilterSummary.Category(
+        let outcome = FilterSummary.Category(
             id: category.categoryId, name: category.name, scored: pending.count, accepted: 0, lowScore: 0, area: 0,
             unreadable: 0, redecided: 0, bar: decisions.first?.bar ?? options.rule.minScore, best: decisions.first?.best ?? 0)
         let initial = outcome, judgedAll = judged

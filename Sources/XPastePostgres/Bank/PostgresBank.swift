@@ -123,7 +123,7 @@ public final class PostgresBank: InstanceBank, Service {
                 }
             }
         } catch {
-            throw PostgresBankErrors.map(error)
+            throw PostgresBankErrors.fromTransaction(error)
         }
     }
 

@@ -33,6 +33,16 @@ enum PostgresBankErrors {
         if error is CancellationError { return .unavailable("cancelled") }
         return .database("\(error)")
     }
+
+    /// For a write transaction: the body's own errors come out as the body threw them (as from the
+    /// SQLite bank), the database's mapped.
+    static func fromTransaction(_ error: any Error) -> any Error {
+        if let error = error as? PostgresTransactionError, let thrown = error.closureError {
+            return fromTransaction(thrown)
+        }
+        if error is PSQLError || error is PostgresTransactionError { return map(error) }
+        return error
+    }
 }
 
 /// Bounds a bank call in time: postgres-nio's pool waits about a minute on a server that refuses
