@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "XPasteBank", targets: ["XPasteBank"]),
         .library(name: "XPasteCompositor", targets: ["XPasteCompositor"]),
         .library(name: "XPasteInference", targets: ["XPasteInference"]),
+        .library(name: "XPastePostgres", targets: ["XPastePostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

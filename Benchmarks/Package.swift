@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "XPasteBank", package: "xpaste"),
                 .product(name: "XPasteCompositor", package: "xpaste"),
                 .product(name: "XPasteInference", package: "xpaste"),
+                .product(name: "XPastePostgres", package: "xpaste"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),

@@ -127,7 +127,7 @@ import XPasteTestSupport
             let id = try await runner.submit(request, idempotencyKey: nil).job.id
             var record: JobRecord? = nil
             for _ in 0..<600 {
-                if let j = try runner.store.job(id), j.state.isFinished { record = j; break }
+                if let j = try await runner.store.job(id), j.state.isFinished { record = j; break }
                 try await Task.sleep(for: .milliseconds(50))
             }
             await group.triggerGracefulShutdown()

@@ -39,7 +39,7 @@ struct JobRunnerTests {
         #expect(Set(instances.map(\.sourceId)).count == 3 && instances.contains { $0.sourceId == horses[0] })
         #expect(try f.bank.source(id: bad)?.status == .failed)
         // The history: queued, running, a stage event pair per stage that ran, then succeeded.
-        let events = try f.runner.store.events(of: job.id, after: 0)
+        let events = try await f.runner.store.events(of: job.id, after: 0)
         #expect(events.map(\.sequence) == Array(1...Int64(events.count)))
         #expect(events.first?.data.objectValue?["state"] == .string("queued"))
         #expect(events.last?.data.objectValue?["state"] == .string("succeeded"))
@@ -99,9 +99,9 @@ struct JobRunnerTests {
 
         // Cancel a job before any runner takes it.
         let queued = try await f.runner.submit(try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil).job
-        #expect(try f.runner.cancel(queued.id).state == .cancelled)
-        #expect(throws: PipelineError.self) { try f.runner.cancel(queued.id) }
-        #expect(throws: PipelineError.unknownJob("nope")) { try f.runner.cancel("nope") }
+        #expect(try await f.runner.cancel(queued.id).state == .cancelled)
+        await #expect(throws: PipelineError.self) { try await f.runner.cancel(queued.id) }
+        await #expect(throws: PipelineError.unknownJob("nope")) { try await f.runner.cancel("nope") }
     }
 
     @Test func jobsLeftRunningByACrashResume() async throws {
@@ -112,18 +112,18 @@ struct JobRunnerTests {
         record.state = .running
         record.stages[0].state = .done
         record.stages[1].state = .running
-        _ = try f.runner.store.submit(record)
+        _ = try await f.runner.store.submit(record)
         let cancelling = try await f.runner.planner.job(for: try Self.request(#"{"categories": ["horse"], "pipeline": "upload"}"#), idempotencyKey: nil)
         var c = cancelling
         c.state = .cancelling
-        _ = try f.runner.store.submit(c)
+        _ = try await f.runner.store.submit(c)
         let runningId = record.id, cancellingId = c.id
         let (resumed, stopped) = try await f.whileRunning { _ in
             (try await f.waitFinished(runningId), try await f.waitFinished(cancellingId))
         }
         #expect(resumed.state == .succeeded && resumed.stages[1].state == .done && resumed.stages[1].done == 2)
         #expect(stopped.state == .cancelled)
-        let states = try f.runner.store.events(of: record.id, after: 0).filter { $0.kind == "state" }
+        let states = try await f.runner.store.events(of: record.id, after: 0).filter { $0.kind == "state" }
             .compactMap { $0.data.objectValue?["state"]?.stringValue }
         #expect(states == ["running", "queued", "running", "succeeded"])
     }
@@ -159,8 +159,8 @@ struct JobRunnerTests {
             let job = try await runner.submit(
                 try Self.request(#"{"categories": ["horse"], "pipeline": "upload", "overrides": {"extract": {"batch_size": 1}}}"#),
                 idempotencyKey: nil).job
-            while try runner.store.job(job.id)!.stages[1].done < 2 { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(try runner.cancel(job.id).state == .cancelling)
+            while try await runner.store.job(job.id)!.stages[1].done < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(try await runner.cancel(job.id).state == .cancelling)
             let cancelled = try await f.waitFinished(job.id)
             _ = try await runner.retry(job.id)
             return (cancelled, try await f.waitFinished(job.id))
@@ -248,8 +248,8 @@ struct JobRunnerTests {
             let job = try await runner.submit(
                 try Self.request(#"{"pipeline": "composite", "overrides": {"composite": {"images": 400, "threads": 1, "max_image_side": 128}}}"#),
                 idempotencyKey: nil).job
-            while try runner.store.job(job.id)!.stages[0].done < 3 { try await Task.sleep(for: .milliseconds(5)) }
-            _ = try runner.cancel(job.id)
+            while try await runner.store.job(job.id)!.stages[0].done < 3 { try await Task.sleep(for: .milliseconds(5)) }
+            _ = try await runner.cancel(job.id)
             let cancelled = try await f.waitFinished(job.id)
             _ = try await runner.retry(job.id)
             return (cancelled, try await f.waitFinished(job.id, seconds: 600))

@@ -75,7 +75,7 @@ final class PipelineFixture: @unchecked Sendable {
     func waitFinished(_ id: String, seconds: Double = 600) async throws -> JobRecord {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if let job = try runner.store.job(id), job.state.isFinished { return job }
+            if let job = try await runner.store.job(id), job.state.isFinished { return job }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw PipelineError.stage(code: "test.timeout", message: "job \(id) did not finish in \(seconds) s")

@@ -134,51 +134,24 @@ enum BankBench {
             try removeBank(url)
         }
         let bank = try SQLiteBank(url: url, logger: logger)
-        var rng = Xoshiro256StarStar(seed: 1)
-        try bank.upsertCategories((1...categoryCount).map {
-            BankCategory(id: Int64($0), name: "category_\($0)", frequency: [.rare, .common, .frequent][$0 % 3])
-        })
-        let kinds: [SourceKind] = [.crawled, .generated, .uploaded]
-        let sources = try bank.write { writer in
-            try (0..<10_000).map { s in
-                try writer.addSource(NewSource(
-                    kind: kinds[s % 3], sha256: SHA256Digest(hashing: Array("source \(s)".utf8)), width: 512, height: 512, jobId: "job-\(s % 10)")).id
-            }
-        }
-        // Zipf-like category sizes (weight 1/rank^0.8), like LVIS's long tail.
-        var cumulative: [Double] = []
-        var total = 0.0
-        for rank in 1...categoryCount {
-            total += 1 / pow(Double(rank), 0.8)
-            cumulative.append(total)
-        }
-        let segmenters = ["u2net", "isnet-general-use", "birefnet"]
-        let base = Date(timeIntervalSince1970: 1_750_000_000)
+        try bank.upsertCategories(BrowseBankGenerator.categories)
+        let sources = try bank.write { writer in try browseSources().map { try writer.addSource($0).id } }
         let start = DispatchTime.now().uptimeNanoseconds
-        let batch = 10_000
-        for first in stride(from: 0, to: options.instances, by: batch) {
-            var instances: [NewInstance] = []
-            for n in first..<min(first + batch, options.instances) {
-                let u = rng.unitInterval() * total
-                var lo = 0, hi = categoryCount - 1
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if cumulative[mid] < u { lo = mid + 1 } else { hi = mid }
-                }
-                let roll = rng.uniformIndex(below: 10)
-                let status: InstanceStatus = roll < 6 ? .accepted : (roll < 9 ? .rejected : .pending)
-                instances.append(NewInstance(
-                    sourceId: sources[rng.uniformIndex(below: sources.count)], categoryId: Int64(lo + 1),
-                    segmenter: segmenters[rng.uniformIndex(below: 3)], cutout: try PNGBlob(tinyPNG(n)),
-                    areaRatio: 0.05 + rng.unitInterval() * 0.9, clipScore: n % 20 == 0 ? nil : 15 + rng.unitInterval() * 20,
-                    status: status, reason: status == .pending ? nil : "bench", decidedBy: status == .pending ? nil : .filter,
-                    createdAt: base.addingTimeInterval(Double(n) * 0.01)))
-            }
-            _ = try bank.addInstances(instances)
+        var generator = BrowseBankGenerator(sources: sources)
+        for first in stride(from: 0, to: options.instances, by: BrowseBankGenerator.batch) {
+            _ = try bank.addInstances(try generator.batch(first: first, total: options.instances))
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         report("bank.build.metadata", impl: "xpaste", items: options.instances, seconds: seconds, extra: [:])
         return bank
+    }
+
+    /// The 10,000 sources the browse bank's instances come from (hash only, three kinds, ten jobs).
+    static func browseSources() -> [NewSource] {
+        let kinds: [SourceKind] = [.crawled, .generated, .uploaded]
+        return (0..<10_000).map { s in
+            NewSource(kind: kinds[s % 3], sha256: SHA256Digest(hashing: Array("source \(s)".utf8)), width: 512, height: 512, jobId: "job-\(s % 10)")
+        }
     }
 
     /// A valid 8-bit RGBA PNG header followed by a counter: a distinct, tiny "cutout" for metadata
@@ -193,30 +166,8 @@ enum BankBench {
     static func browse(_ options: Options) throws {
         let bank = try bigBank(options)
         defer { try? bank.close() }
-        var rng = Xoshiro256StarStar(seed: 2)
-        let counts = try bank.categoryCounts()
-        let withAccepted = counts.filter { $0.accepted > 0 }.map(\.categoryId)
-        let big = counts.sorted { $0.accepted > $1.accepted }.prefix(50).map(\.categoryId)
-        func category() -> Int64 { withAccepted[rng.uniformIndex(below: withAccepted.count)] }
-
-        typealias Shape = (name: String, query: () -> InstanceQuery)
-        let shapes: [Shape] = [
-            ("category+accepted by score", { InstanceQuery(filter: InstanceFilter(categoryIds: [category()], statuses: [.accepted]), order: .bestScore) }),
-            ("large category+accepted by score", {
-                InstanceQuery(filter: InstanceFilter(categoryIds: [big[rng.uniformIndex(below: big.count)]], statuses: [.accepted]), order: .bestScore)
-            }),
-            ("pending by date", { InstanceQuery(filter: InstanceFilter(statuses: [.pending]), order: .newest) }),
-            ("all by area asc", { InstanceQuery(order: InstanceOrder(.areaRatio, descending: false)) }),
-            ("accepted+score 25-30 by score", { InstanceQuery(filter: InstanceFilter(statuses: [.accepted], clipScore: 25...30), order: .bestScore) }),
-            ("category+accepted+segmenter by score", {
-                InstanceQuery(filter: InstanceFilter(categoryIds: [category()], statuses: [.accepted], segmenters: ["birefnet"]), order: .bestScore)
-            }),
-            ("accepted+generated by date", { InstanceQuery(filter: InstanceFilter(sourceKinds: [.generated], statuses: [.accepted]), order: .newest) }),
-            ("job by date", { InstanceQuery(filter: InstanceFilter(jobId: "job-\(rng.uniformIndex(below: 10))"), order: .newest) }),
-            ("name prefix (11-111 categories)+accepted by score", {
-                InstanceQuery(filter: InstanceFilter(categoryNamePrefix: "category_\(1 + rng.uniformIndex(below: 9))0", statuses: [.accepted]), order: .bestScore)
-            }),
-        ]
+        let workload = BrowseWorkload(counts: try bank.categoryCounts())
+        let shapes = workload.shapes()
         for shape in shapes {
             // First pages, then pages deep into the result by following cursors.
             var first: [Double] = [], deep: [Double] = []
@@ -237,7 +188,7 @@ enum BankBench {
         var countTimes: [Double] = [], statsTimes: [Double] = []
         for _ in 0..<20 {
             var t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try bank.count(InstanceFilter(categoryIds: [category()], statuses: [.accepted]))
+            _ = try bank.count(InstanceFilter(categoryIds: [workload.category()], statuses: [.accepted]))
             countTimes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
             t0 = DispatchTime.now().uptimeNanoseconds
             _ = try bank.stats()

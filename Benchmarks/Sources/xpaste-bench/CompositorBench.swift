@@ -43,7 +43,11 @@ enum CompositorBench {
         let bank = try SQLiteBank(url: out.appendingPathComponent("bank.sqlite"), logger: logger)
         let lvisCategories = try LVISReader(url: shared.appendingPathComponent("lvis_v1_categories.json")).readCategories()
         try bank.upsertCategories(lvisCategories.map { BankCategory(lvis: $0) })
-        _ = try BankImporter(bank: bank, logger: logger, options: .init(status: .accepted)).importPool(root.appendingPathComponent("pool.json"))
+        let poolFile = root.appendingPathComponent("pool.json"), importLogger = logger
+        // The main thread is not a thread of the cooperative pool, so it may wait for the import.
+        _ = try BlockingBridge.wait { () async throws in
+            try await BankImporter(bank: bank, logger: importLogger, options: .init(status: .accepted)).importPool(poolFile)
+        }
         let pool = BankCutoutSource(bank: bank)
         let backgrounds = try AnnotatedBackgrounds(annotations: root.appendingPathComponent("annotations.json"),
                                                    imageRoot: root.appendingPathComponent("images"))

@@ -3,6 +3,7 @@ import Foundation
 // `xpaste-bench NAME [args…]`: each benchmark group registers one entry here.
 let groups: [String: ([String]) throws -> Void] = [
     "bank": BankBench.run,
+    "bank-postgres": PostgresBankBench.run,
     "codecs": CodecBench.run,
     "extract": ExtractBench.run,
     "compositor": CompositorBench.run,

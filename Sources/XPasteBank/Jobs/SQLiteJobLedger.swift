@@ -164,6 +164,10 @@ public final class SQLiteJobLedger: JobLedger {
     }
 
     private static func append(_ db: Database, jobId: String, kind: String, data: Data) throws -> Int64 {
+        // An event of no job is a caller's mistake: refused here as the PostgreSQL ledger refuses it.
+        guard try Int64.fetchOne(db, sql: "SELECT seq FROM jobs WHERE id = ?", arguments: [jobId]) != nil else {
+            throw BankError.invalidArgument("no job with id \(jobId)")
+        }
         let next = (try Int64.fetchOne(db, sql: "SELECT max(sequence) FROM job_events WHERE job_id = ?", arguments: [jobId]) ?? 0) + 1
         try db.execute(
             sql: "INSERT INTO job_events (job_id, sequence, kind, data, created_at) VALUES (?, ?, ?, ?, ?)",

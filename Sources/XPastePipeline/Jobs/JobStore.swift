@@ -1,7 +1,7 @@
 import Foundation
 import XPasteBank
 
-/// Jobs as typed records over a `JobLedger` (SQLite now, a server database later): the runner and
+/// Jobs as typed records over a `JobLedger` (SQLite or PostgreSQL): the runner and
 /// the API read and write jobs only through this type.
 public struct JobStore: Sendable {
     /// The durable storage.
@@ -30,10 +30,10 @@ public struct JobStore: Sendable {
 
     /// Records a new job with a `state` event, or returns the job already submitted with the same
     /// idempotency key (`created == false`).
-    public func submit(_ job: JobRecord) throws(PipelineError) -> (job: JobRecord, created: Bool) {
+    public func submit(_ job: JobRecord) async throws(PipelineError) -> (job: JobRecord, created: Bool) {
         let document = try encode(job), event = try encode(Self.stateEvent(job))
-        let (stored, inserted) = try store { () throws(BankError) in
-            try ledger.insert(
+        let (stored, inserted) = try await store { () async throws(BankError) in
+            try await ledger.insert(
                 LedgerJob(
                     id: job.id, idempotencyKey: job.idempotencyKey, state: job.state.rawValue, createdAt: job.createdAt,
                     updatedAt: job.updatedAt, document: document),
@@ -44,38 +44,38 @@ public struct JobStore: Sendable {
     }
 
     /// Saves a job's document with an event of `kind` carrying `data`.
-    public func save(_ job: JobRecord, event kind: String, data: PipelineValue) throws(PipelineError) {
+    public func save(_ job: JobRecord, event kind: String, data: PipelineValue) async throws(PipelineError) {
         var job = job
         job.updatedAt = Date()
         let document = try encode(job)
         let payload = data.jsonData()
-        try store { () throws(BankError) in
-            try ledger.update(id: job.id, state: job.state.rawValue, document: document, event: (kind, payload))
+        try await store { () async throws(BankError) in
+            try await ledger.update(id: job.id, state: job.state.rawValue, document: document, event: (kind, payload))
         }
         notifier.signal(job.id)
     }
 
     /// Saves a job after a state change, with a `state` event.
-    public func saveState(_ job: JobRecord) throws(PipelineError) {
-        try save(job, event: "state", data: (try? PipelineValue.json(encode(Self.stateEvent(job)))) ?? .null)
+    public func saveState(_ job: JobRecord) async throws(PipelineError) {
+        try await save(job, event: "state", data: (try? PipelineValue.json(encode(Self.stateEvent(job)))) ?? .null)
     }
 
     /// The job with this id.
-    public func job(_ id: String) throws(PipelineError) -> JobRecord? {
-        guard let row = try store({ () throws(BankError) in try ledger.job(id: id) }) else { return nil }
+    public func job(_ id: String) async throws(PipelineError) -> JobRecord? {
+        guard let row = try await store({ () async throws(BankError) in try await ledger.job(id: id) }) else { return nil }
         return try decode(row.document)
     }
 
     /// The job submitted with this idempotency key.
-    public func job(idempotencyKey key: String) throws(PipelineError) -> JobRecord? {
-        guard let row = try store({ () throws(BankError) in try ledger.job(idempotencyKey: key) }) else { return nil }
+    public func job(idempotencyKey key: String) async throws(PipelineError) -> JobRecord? {
+        guard let row = try await store({ () async throws(BankError) in try await ledger.job(idempotencyKey: key) }) else { return nil }
         return try decode(row.document)
     }
 
     /// Jobs newest first.
-    public func jobs(states: [JobState]? = nil, beforeId: String? = nil, limit: Int) throws(PipelineError) -> [JobRecord] {
-        let rows = try store { () throws(BankError) in
-            try ledger.jobs(states: states?.map(\.rawValue), beforeId: beforeId, limit: limit)
+    public func jobs(states: [JobState]? = nil, beforeId: String? = nil, limit: Int) async throws(PipelineError) -> [JobRecord] {
+        let rows = try await store { () async throws(BankError) in
+            try await ledger.jobs(states: states?.map(\.rawValue), beforeId: beforeId, limit: limit)
         }
         var out: [JobRecord] = []
         for row in rows { out.append(try decode(row.document)) }
@@ -83,8 +83,8 @@ public struct JobStore: Sendable {
     }
 
     /// A job's events after `sequence`.
-    public func events(of id: String, after sequence: Int64, limit: Int = 500) throws(PipelineError) -> [JobEvent] {
-        try store { () throws(BankError) in try ledger.events(jobId: id, after: sequence, limit: limit) }.map { e in
+    public func events(of id: String, after sequence: Int64, limit: Int = 500) async throws(PipelineError) -> [JobEvent] {
+        try await store { () async throws(BankError) in try await ledger.events(jobId: id, after: sequence, limit: limit) }.map { e in
             JobEvent(
                 sequence: e.sequence, kind: e.kind, data: (try? PipelineValue.json(e.data)) ?? .null, createdAt: e.createdAt)
         }
@@ -117,9 +117,9 @@ public struct JobStore: Sendable {
     }
 
     @discardableResult
-    private func store<T>(_ body: () throws(BankError) -> T) throws(PipelineError) -> T {
+    private func store<T>(_ body: () async throws(BankError) -> T) async throws(PipelineError) -> T {
         do {
-            return try body()
+            return try await body()
         } catch {
             throw .store(error)
         }

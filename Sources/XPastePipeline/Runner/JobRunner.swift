@@ -39,7 +39,7 @@ public final class JobRunner: Service, Sendable {
     }
 
     private let state = Mutex(State())
-    private let writes = Mutex(())
+    private let writes = AsyncSerialLock()
     private let wakeStream: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
@@ -74,14 +74,14 @@ public final class JobRunner: Service, Sendable {
     // MARK: Service
 
     public func run() async throws {
-        try recover()
+        try await recover()
         state.withLock { $0.alive = true }
         defer { state.withLock { $0.alive = false } }
         await withGracefulShutdownHandler {
-            self.fill()
+            await self.fill()
             for await _ in self.wakeStream {
                 if self.state.withLock({ $0.shuttingDown }) { break }
-                self.fill()
+                await self.fill()
             }
         } onGracefulShutdown: {
             self.beginShutdown()
@@ -92,9 +92,9 @@ public final class JobRunner: Service, Sendable {
     }
 
     /// Jobs a crash left running go back to the queue; a cancel that was pending ends as cancelled.
-    func recover() throws(PipelineError) {
-        for job in try store.jobs(states: [.running, .cancelling], limit: 1000) {
-            try update(job.id) { job throws(PipelineError) in
+    func recover() async throws(PipelineError) {
+        for job in try await store.jobs(states: [.running, .cancelling], limit: 1000) {
+            try await update(job.id) { job throws(PipelineError) in
                 guard let next = job.state.applying(.interrupt) else { return nil }
                 job.state = next
                 if next.isFinished { job.finishedAt = Date() }
@@ -112,13 +112,13 @@ public final class JobRunner: Service, Sendable {
         _ request: JobRequest, idempotencyKey: String?, fingerprint: String? = nil
     ) async throws(PipelineError) -> (job: JobRecord, created: Bool) {
         // A repeat is answered before planning, so it creates no category and loads no model.
-        if let key = idempotencyKey, let existing = try store.job(idempotencyKey: key) {
+        if let key = idempotencyKey, let existing = try await store.job(idempotencyKey: key) {
             guard existing.requestFingerprint == fingerprint else { throw .idempotencyKeyReused(key) }
             return (existing, false)
         }
         var record = try await planner.job(for: request, idempotencyKey: idempotencyKey)
         record.requestFingerprint = fingerprint
-        let result = try store.submit(record)
+        let result = try await store.submit(record)
         if result.created {
             Counter(label: "xpaste_jobs_submitted_total", dimensions: [("pipeline", record.pipeline)]).increment()
             logger.info("job queued", metadata: ["job": "\(record.id)", "pipeline": "\(record.pipeline)", "categories": "\(record.categories.count)"])
@@ -129,8 +129,8 @@ public final class JobRunner: Service, Sendable {
 
     /// Cancels a job: a queued one at once, a running one at its next batch boundary.
     @discardableResult
-    public func cancel(_ id: String) throws(PipelineError) -> JobRecord {
-        let job = try update(id) { job throws(PipelineError) in
+    public func cancel(_ id: String) async throws(PipelineError) -> JobRecord {
+        let job = try await update(id) { job throws(PipelineError) in
             guard let next = job.state.applying(.requestCancel) else {
                 throw .invalidTransition(job: job.id, from: job.state, action: "cancel")
             }
@@ -147,10 +147,10 @@ public final class JobRunner: Service, Sendable {
     /// runs again (finding only what is not done yet).
     @discardableResult
     public func retry(_ id: String) async throws(PipelineError) -> JobRecord {
-        guard let current = try store.job(id) else { throw .unknownJob(id) }
+        guard let current = try await store.job(id) else { throw .unknownJob(id) }
         guard current.state.applying(.retry) != nil else { throw .invalidTransition(job: id, from: current.state, action: "retry") }
         let reset = try await resetFailedSources(categories: current.categories.map(\.id))
-        let job = try update(id) { job throws(PipelineError) in
+        let job = try await update(id) { job throws(PipelineError) in
             guard let next = job.state.applying(.retry) else { throw .invalidTransition(job: job.id, from: job.state, action: "retry") }
             job.state = next
             job.attempt += 1
@@ -170,16 +170,16 @@ public final class JobRunner: Service, Sendable {
 
     // MARK: Running
 
-    private func fill() {
+    private func fill() async {
         let (running, shutting) = state.withLock { ($0.controls.count, $0.shuttingDown) }
         guard !shutting, running < maxConcurrentJobs else { return }
         let queued: [JobRecord]
         do {
             // Oldest first: the ledger lists newest first, so take its last page.
-            var page = try store.jobs(states: [.queued], limit: 1000)
+            var page = try await store.jobs(states: [.queued], limit: 1000)
             var oldest = page
             while page.count == 1000, let last = page.last {
-                page = try store.jobs(states: [.queued], beforeId: last.id, limit: 1000)
+                page = try await store.jobs(states: [.queued], beforeId: last.id, limit: 1000)
                 if !page.isEmpty { oldest = page }
             }
             queued = oldest.reversed()
@@ -204,7 +204,7 @@ public final class JobRunner: Service, Sendable {
         defer { finished(id) }
         var job: JobRecord
         do {
-            job = try update(id) { job throws(PipelineError) in
+            job = try await update(id) { job throws(PipelineError) in
                 guard let next = job.state.applying(.start) else { throw .invalidTransition(job: job.id, from: job.state, action: "start") }
                 job.state = next
                 job.startedAt = Date()
@@ -225,12 +225,12 @@ public final class JobRunner: Service, Sendable {
             } catch where error.isStop {
                 break
             } catch {
-                fail(id, stage: status.id, error: error)
+                await fail(id, stage: status.id, error: error)
                 return
             }
         }
         do {
-            let final = try update(id) { job throws(PipelineError) in
+            let final = try await update(id) { job throws(PipelineError) in
                 let action: JobState.Action
                 switch (control.stopReason, job.state) {
                 case (_, .cancelling): action = .stopped
@@ -259,7 +259,7 @@ public final class JobRunner: Service, Sendable {
         }
         let plan: StagePlan? = status.stage == .models ? nil : try StagePlan.make(status.stage, parameters: status.parameters, path: "stages.\(status.id).with")
         let id = job.id
-        var running = try update(id) { job throws(PipelineError) in
+        var running = try await update(id) { job throws(PipelineError) in
             job.stages[index].state = .running
             job.stages[index].startedAt = Date()
             job.stages[index].finishedAt = nil
@@ -273,28 +273,16 @@ public final class JobRunner: Service, Sendable {
         let itemsCounter = Counter(label: "xpaste_stage_items_total", dimensions: dimensions)
         let failedCounter = Counter(label: "xpaste_stage_failed_items_total", dimensions: dimensions)
         let rateGauge = Gauge(label: "xpaste_stage_items_per_second", dimensions: dimensions)
-        let progress: StageProgress.Handler = { [self] report in
-            // Counters move by what this report adds, whatever the save throttle keeps.
-            let newItems = counted.withLock { c -> Int in
-                defer { c = report.done }
-                return max(0, report.done - c)
-            }
-            if newItems > 0 { itemsCounter.increment(by: Int64(newItems)) }
-            let now = DispatchTime.now().uptimeNanoseconds
-            let due = lastSaved.withLock { last -> Bool in
-                guard now - last >= 300_000_000 || report.done >= report.total else { return false }
-                last = now
-                return true
-            }
-            guard due else { return }
+        let saver = ProgressSaver { [self] report in
             do {
-                let saved = try self.update(id) { job throws(PipelineError) in
+                let saved = try await self.update(id) { job throws(PipelineError) in
                     let before = job.stages[index].failed
                     job.stages[index] = tracker.apply(report, to: job.stages[index])
                     if job.stages[index].failed > before { failedCounter.increment(by: Int64(job.stages[index].failed - before)) }
                     return ("progress", Self.stageData(job.stages[index]))
                 }
                 rateGauge.record(saved.stages[index].itemsPerSecond)
+                let now = DispatchTime.now().uptimeNanoseconds
                 let logNow = lastLogged.withLock { last -> Bool in
                     guard now - last >= 10_000_000_000 else { return false }
                     last = now
@@ -313,6 +301,21 @@ public final class JobRunner: Service, Sendable {
                 self.logger.warning("cannot record progress", metadata: ["job": "\(id)", "error": "\(error)"])
             }
         }
+        let progress: StageProgress.Handler = { report in
+            // Counters move by what this report adds, whatever the save throttle keeps.
+            let newItems = counted.withLock { c -> Int in
+                defer { c = report.done }
+                return max(0, report.done - c)
+            }
+            if newItems > 0 { itemsCounter.increment(by: Int64(newItems)) }
+            let now = DispatchTime.now().uptimeNanoseconds
+            let due = lastSaved.withLock { last -> Bool in
+                guard now - last >= 300_000_000 || report.done >= report.total else { return false }
+                last = now
+                return true
+            }
+            if due { saver.offer(report) }
+        }
         let context = StageRunContext(environment: environment, progress: progress, shouldContinue: { control.shouldContinue })
         let locked: Set<Int64> = [.ingest, .extract, .filter].contains(status.stage) ? Set(job.categories.map(\.id)) : []
         await locks.acquire(locked)
@@ -323,9 +326,11 @@ public final class JobRunner: Service, Sendable {
             result = .failure(error)
         }
         await locks.release(locked)
+        // The stage's last progress is saved before its end, never after.
+        await saver.flush()
         if case .failure(let error) = result, error.isStop {
             // Stopped at a boundary: the stage is not running any more, and runs on when resumed.
-            _ = try update(id) { job throws(PipelineError) in
+            _ = try await update(id) { job throws(PipelineError) in
                 job.stages[index].state = .pending
                 job.stages[index].etaSeconds = nil
                 return ("stage", Self.stageData(job.stages[index]))
@@ -333,7 +338,7 @@ public final class JobRunner: Service, Sendable {
         }
         let detail = try result.get()
         logger.info("stage done", metadata: ["job": "\(id)", "stage": "\(status.id)", "summary": "\(detail)"])
-        running = try update(id) { job throws(PipelineError) in
+        running = try await update(id) { job throws(PipelineError) in
             job.stages[index].state = .done
             job.stages[index].finishedAt = Date()
             job.stages[index].detail = detail
@@ -343,10 +348,10 @@ public final class JobRunner: Service, Sendable {
         return running
     }
 
-    private func fail(_ id: String, stage: String, error: PipelineError) {
+    private func fail(_ id: String, stage: String, error: PipelineError) async {
         logger.error("job failed", metadata: ["job": "\(id)", "stage": "\(stage)", "code": "\(error.code)", "error": "\(error.description)"])
         do {
-            try update(id) { job throws(PipelineError) in
+            try await update(id) { job throws(PipelineError) in
                 if let k = job.stages.firstIndex(where: { $0.id == stage }) {
                     job.stages[k].state = .failed
                     job.stages[k].finishedAt = Date()
@@ -417,17 +422,12 @@ public final class JobRunner: Service, Sendable {
     @discardableResult
     func update(
         _ id: String, _ body: (inout JobRecord) throws(PipelineError) -> (kind: String, data: PipelineValue)?
-    ) throws(PipelineError) -> JobRecord {
-        let result: Result<JobRecord, PipelineError> = writes.withLock { _ in
-            do throws(PipelineError) {
-                guard var job = try store.job(id) else { throw .unknownJob(id) }
-                if let event = try body(&job) { try store.save(job, event: event.kind, data: event.data) }
-                return .success(job)
-            } catch {
-                return .failure(error)
-            }
+    ) async throws(PipelineError) -> JobRecord {
+        try await writes.withLock { () async throws(PipelineError) -> JobRecord in
+            guard var job = try await store.job(id) else { throw .unknownJob(id) }
+            if let event = try body(&job) { try await store.save(job, event: event.kind, data: event.data) }
+            return job
         }
-        return try result.get()
     }
 
     private func resetFailedSources(categories: [Int64]) async throws(PipelineError) -> Int {

@@ -152,8 +152,10 @@ final class PostgresBankWriter: BankWriter {
         }
         let source = try sourceKindAndJob(instance.sourceId)
         try requireCategory(instance.categoryId)
-        let cutoutId = try putBlob(instance.cutout.data, sha256: instance.cutout.sha256, mediaType: "image/png")
-        if let existing = try int("SELECT id FROM instance WHERE cutout_blob_id = \(cutoutId) AND category_id = \(instance.categoryId)") {
+        let (cutoutId, cutoutIsNew) = try addBlob(instance.cutout.data, sha256: instance.cutout.sha256, mediaType: "image/png")
+        // New bytes cannot have an instance yet: the lookup is only for bytes the bank held.
+        if !cutoutIsNew,
+           let existing = try int("SELECT id FROM instance WHERE cutout_blob_id = \(cutoutId) AND category_id = \(instance.categoryId)") {
             return Insertion(id: existing, inserted: false)
         }
         var thumbnailId: Int64?
@@ -267,17 +269,22 @@ final class PostgresBankWriter: BankWriter {
     /// The blob's id, inserting it when the bank does not hold these bytes yet (or taking the row
     /// a concurrent writer inserted first).
     private func putBlob(_ data: Data, sha256: SHA256Digest, mediaType: String) throws(BankError) -> Int64 {
+        try addBlob(data, sha256: sha256, mediaType: mediaType).id
+    }
+
+    /// The blob's id and whether this call stored it. One round trip for new bytes (the common
+    /// case: a cutout is new almost always), two for bytes the bank holds; the bytes travel either way.
+    private func addBlob(_ data: Data, sha256: SHA256Digest, mediaType: String) throws(BankError) -> (id: Int64, isNew: Bool) {
         let sha = ByteBuffer(bytes: sha256.bytes)
-        if let id = try int("SELECT id FROM blob WHERE sha256 = \(sha)") { return id }
         let size = Int64(data.count)
         if let id = try int("""
             INSERT INTO blob (sha256, media_type, size, data) VALUES (\(sha), \(mediaType), \(size), \(ByteBuffer(bytes: data)))
             ON CONFLICT (sha256) DO NOTHING RETURNING id
-            """) { return id }
+            """) { return (id, true) }
         guard let id = try int("SELECT id FROM blob WHERE sha256 = \(sha)") else {
             throw BankError.database("blob \(sha256.hex) vanished while being added")
         }
-        return id
+        return (id, false)
     }
 
     /// The WHERE clause of a selection; nil when it selects nothing.

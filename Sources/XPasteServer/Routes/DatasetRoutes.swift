@@ -21,9 +21,9 @@ struct DatasetRoutes: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.post("/v1/datasets") { request, _ in try await create(request) }
-        router.get("/v1/datasets") { request, _ in try list(request) }
-        router.get("/v1/datasets/:id") { _, context in try APIJSON.response(try describe(try dataset(context))) }
-        router.get("/v1/datasets/:id/archive.tar") { _, context in try archive(try dataset(context)) }
+        router.get("/v1/datasets") { request, _ in try await list(request) }
+        router.get("/v1/datasets/:id") { _, context in try await APIJSON.response(try describe(try dataset(context))) }
+        router.get("/v1/datasets/:id/archive.tar") { _, context in try await archive(try dataset(context)) }
         router.get("/v1/datasets/:id/files/**") { request, context in try await file(request, job: try dataset(context), context: context) }
         router.get("/v1/export/pool.tar") { request, _ in try await exportPool(request) }
     }
@@ -68,14 +68,14 @@ struct DatasetRoutes: Sendable {
         var url: String
     }
 
-    private func list(_ request: Request) throws -> Response {
+    private func list(_ request: Request) async throws -> Response {
         let query = QueryReader(request)
         let limit = try query.int("limit", in: 1...limits.pageSize) ?? 50
         var out: [DatasetResource] = []
         var cursor = query.string("cursor")
         // Jobs are pages of any pipeline; keep reading until enough dataset jobs are found.
         scan: while out.count < limit {
-            let page = try runner.store.jobs(beforeId: cursor, limit: 200)
+            let page = try await runner.store.jobs(beforeId: cursor, limit: 200)
             for job in page where job.makesDataset {
                 out.append(DatasetResource(job, files: nil))
                 if out.count == limit { cursor = job.id; break scan }
@@ -91,9 +91,9 @@ struct DatasetRoutes: Sendable {
         var nextCursor: String?
     }
 
-    private func dataset(_ context: AppRequestContext) throws -> JobRecord {
+    private func dataset(_ context: AppRequestContext) async throws -> JobRecord {
         let id = try context.parameters.require("id")
-        guard let job = try runner.store.job(id), job.makesDataset else {
+        guard let job = try await runner.store.job(id), job.makesDataset else {
             throw ProblemError(.notFound, code: "dataset.not_found", detail: "no dataset with id \(id)")
         }
         return job

@@ -17,11 +17,11 @@ struct JobRoutes: Sendable {
 
     func register(on router: Router<AppRequestContext>) {
         router.post("/v1/jobs") { request, _ in try await submit(request) }
-        router.get("/v1/jobs") { request, _ in try list(request) }
-        router.get("/v1/jobs/:id") { _, context in try APIJSON.response(try job(context)) }
-        router.get("/v1/jobs/:id/events") { request, context in try events(request, context: context) }
+        router.get("/v1/jobs") { request, _ in try await list(request) }
+        router.get("/v1/jobs/:id") { _, context in try await APIJSON.response(try job(context)) }
+        router.get("/v1/jobs/:id/events") { request, context in try await events(request, context: context) }
         router.post("/v1/jobs/:id/cancel") { _, context in
-            try APIJSON.response(try runner.cancel(try context.parameters.require("id")), status: .accepted)
+            try await APIJSON.response(try runner.cancel(try context.parameters.require("id")), status: .accepted)
         }
         router.post("/v1/jobs/:id/retry") { _, context in
             try APIJSON.response(try await runner.retry(try context.parameters.require("id")), status: .accepted)
@@ -63,24 +63,24 @@ struct JobRoutes: Sendable {
         var nextCursor: String?
     }
 
-    func list(_ request: Request) throws -> Response {
+    func list(_ request: Request) async throws -> Response {
         let query = QueryReader(request)
         let limit = try query.int("limit", in: 1...limits.pageSize) ?? 50
         let states = try query.enums("state", JobState.self)
-        let jobs = try runner.store.jobs(states: states, beforeId: query.string("cursor"), limit: limit)
+        let jobs = try await runner.store.jobs(states: states, beforeId: query.string("cursor"), limit: limit)
         return try APIJSON.response(JobPage(jobs: jobs, nextCursor: jobs.count == limit ? jobs.last?.id : nil))
     }
 
-    func job(_ context: AppRequestContext) throws -> JobRecord {
+    func job(_ context: AppRequestContext) async throws -> JobRecord {
         let id = try context.parameters.require("id")
-        guard let job = try runner.store.job(id) else { throw PipelineError.unknownJob(id) }
+        guard let job = try await runner.store.job(id) else { throw PipelineError.unknownJob(id) }
         return job
     }
 
     /// The job's history as server-sent events from after `Last-Event-ID` (or `?after=`), then
     /// live; the stream ends once the job has finished and every event was sent.
-    func events(_ request: Request, context: AppRequestContext) throws -> Response {
-        let id = try job(context).id
+    func events(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try await job(context).id
         let resumeFrom = request.headers[HTTPField.Name("Last-Event-ID")!] ?? QueryReader(request).string("after")
         var after: Int64 = 0
         if let text = resumeFrom {
@@ -97,7 +97,7 @@ struct JobRoutes: Sendable {
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
             while true {
                 let generation = store.notifier.generation
-                let batch = try store.events(of: id, after: last, limit: 500)
+                let batch = try await store.events(of: id, after: last, limit: 500)
                 for event in batch {
                     let data = String(decoding: event.data.jsonData(), as: UTF8.self)
                     try await writer.write(ByteBuffer(string: "id: \(event.sequence)\nevent: \(event.kind)\ndata: \(data)\n\n"))
@@ -105,7 +105,7 @@ struct JobRoutes: Sendable {
                 }
                 // Read again at once after sending: the job may have finished meanwhile.
                 if !batch.isEmpty { continue }
-                if let job = try store.job(id), job.state.isFinished { break }
+                if let job = try await store.job(id), job.state.isFinished { break }
                 if store.notifier.isClosed { break }
                 let changed = await store.notifier.wait(for: id, after: generation, timeout: heartbeat)
                 if !changed { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
