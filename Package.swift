@@ -108,6 +108,7 @@ let package = Package(
             name: "XPasteServer",
             dependencies: [
                 "XPastePipeline", "XPasteStages", "XPasteBank", "XPasteCompositor", "XPasteInference", "XPasteImage", "XPasteLVIS",
+                "XPastePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -28,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     /// The LVIS category list (`lvis_v1_categories.json`) an empty bank starts with, so job
     /// categories named like LVIS ones get LVIS ids; nil leaves new names as user categories.
     public var lvisCategories: URL?
+    /// A PostgreSQL URL (`postgres://user@host/db`) for the bank, the jobs and the work queue;
+    /// nil keeps them in SQLite files in the data folder.
+    public var database: String?
     /// Jobs running side by side.
     public var concurrentJobs: Int = 2
     /// How models run.

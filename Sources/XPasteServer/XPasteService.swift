@@ -12,18 +12,18 @@ import XPasteInference
 import XPasteLVIS
 import XPastePipeline
 
-/// The whole service assembled: bank, job ledger, pipelines, runner, HTTP application and the
-/// periodic checkpoint, as services of one `ServiceGroup`. `main` and the tests build it the same
+/// The whole service assembled: storage (SQLite files or PostgreSQL), pipelines, runner, HTTP
+/// application and the periodic checkpoint, as services of one `ServiceGroup`. `main` and the tests build it the same
 /// way; tests pass port 0.
 public struct XPasteService: Sendable {
     /// How it was configured.
     public let configuration: ServerConfiguration
     /// The bank.
-    public let bank: SQLiteBank
+    public let bank: any InstanceBank
     /// The job ledger.
-    public let ledger: SQLiteJobLedger
+    public let ledger: any JobLedger
     /// The work queue workers report to.
-    public let queue: SQLiteWorkQueue
+    public let queue: any WorkQueue
     /// The job runner.
     public let runner: JobRunner
     /// The installed pipelines.
@@ -34,6 +34,7 @@ public struct XPasteService: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// Where the service logs.
     public let logger: Logger
+    private let storage: ServiceStorage
 
     /// Opens everything the service needs, refusing a configuration that would be unsafe (a
     /// non-loopback bind without a token) or broken (an unreadable pipeline file).
@@ -45,15 +46,16 @@ public struct XPasteService: Sendable {
         self.logger = logger
         let fm = FileManager.default
         try fm.createDirectory(at: configuration.dataFolder, withIntermediateDirectories: true)
-        bank = try SQLiteBank(url: configuration.bankURL, logger: logger)
-        if let list = configuration.lvisCategories, try bank.categories().allSatisfy(\.isUserDefined) {
+        storage = try await ServiceStorage.open(configuration, logger: logger)
+        bank = storage.bank
+        ledger = storage.ledger
+        queue = storage.queue
+        if let list = configuration.lvisCategories, try await bank.categories().allSatisfy(\.isUserDefined) {
             let vocabulary = try LVISVocabulary(contentsOf: list)
             let summary = try await LVISCategoryLinker(vocabulary: vocabulary).link(bank)
             logger.notice("loaded the LVIS vocabulary into the bank", metadata: [
                 "categories": "\(vocabulary.count)", "linked": "\(summary.linked.count)"])
         }
-        ledger = try SQLiteJobLedger(url: configuration.ledgerURL, logger: logger)
-        queue = try SQLiteWorkQueue(url: configuration.queueURL, logger: logger)
         catalog = try PipelineCatalog(folder: configuration.pipelinesFolder)
         token = try configuration.token ?? Self.localToken(in: configuration.dataFolder)
         registry = Self.metricsRegistry
@@ -135,17 +137,16 @@ public struct XPasteService: Sendable {
     }
 
     /// The HTTP application, with the runner and the checkpoint service as its services (the
-    /// runner is shut down after the server, so requests in flight finish first).
+    /// runner is shut down after the server, so requests in flight finish first; PostgreSQL's
+    /// pools, first in the list, last of all).
     public func application(onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let bank = bank, ledger = ledger
         var app = Application(
             responder: HeadResponder(base: router().buildResponder()),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "xpaste"),
             onServerRunning: onServerRunning, logger: logger)
-        app.addServices(
-            CheckpointService(targets: [("bank", { try bank.checkpoint() }), ("jobs", { try ledger.checkpoint() })], logger: logger),
-            runner,
-            EventStreamCloser(notifier: runner.store.notifier))
+        if let pools = storage.pools { app.addServices(pools) }
+        if !storage.checkpoints.isEmpty { app.addServices(CheckpointService(targets: storage.checkpoints, logger: logger)) }
+        app.addServices(runner, EventStreamCloser(notifier: runner.store.notifier))
         return app
     }
 }

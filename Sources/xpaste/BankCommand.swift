@@ -5,6 +5,6 @@ struct BankCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bank",
         abstract: "Inspect, import into and export from the instance bank.",
-        subcommands: [BankStatsCommand.self, BankListCommand.self, BankExportCommand.self, BankImportCommand.self, BankLinkLVISCommand.self, BankVerifyCommand.self]
+        subcommands: [BankStatsCommand.self, BankListCommand.self, BankExportCommand.self, BankImportCommand.self, BankLinkLVISCommand.self, BankVerifyCommand.self, BankCopyCommand.self]
     )
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import XPasteInference
+import XPastePostgres
 import XPasteServer
 
 /// `xpaste serve`: runs the HTTP service — the API, the job runner and the web page.
@@ -14,8 +15,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Everything lives in the data folder: the bank (bank.sqlite), the job ledger (jobs.sqlite), the work queue \
             workers on this host share (queue.sqlite; GET /v1/workers lists them), uploads, \
-            datasets (datasets/<job id>/) and the local token. Jobs left unfinished by a crash or a stop resume on \
-            the next start. SIGINT/SIGTERM stop taking work, let running batches commit and exit within seconds.
+            datasets (datasets/<job id>/) and the local token. With --database postgres://… the bank (blobs included), \
+            the jobs and the work queue live in that PostgreSQL database instead, shared with `xpaste worker` on other \
+            hosts; uploads and datasets stay in the data folder, which must then be shared storage for workers that \
+            compose. Jobs left unfinished by a crash or a stop resume on the next start. SIGINT/SIGTERM stop taking work, let running batches commit and exit within seconds.
 
             Auth: with --token (or $XPASTE_TOKEN) every route but /healthz needs `Authorization: Bearer TOKEN`. \
             Without one, a token is made and kept in <data>/token (mode 0600): reads are open, changes need it. \
@@ -30,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Data folder: bank, job ledger, uploads, datasets.")
     var data = "data"
+
+    @Option(help: "PostgreSQL for the bank, the jobs and the work queue: postgres://user@host:port/db (default: $XPASTE_DATABASE when it is a postgres:// URL, else SQLite files in --data).")
+    var database: String?
 
     @Option(help: "Models folder (default: $XPASTE_MODELS, else ./models).")
     var models: String?
@@ -73,6 +79,13 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: expected trace, debug, info, notice, warning or error") }
         guard maxUploadMb >= 1 else { throw ValidationError("--max-upload-mb must be at least 1") }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be in 0…65535") }
+        if let database, !Self.isPostgresURL(database) {
+            throw ValidationError("--database takes a postgres:// URL; without it the bank, jobs and queue are SQLite files in --data")
+        }
+    }
+
+    static func isPostgresURL(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
     func run() async throws {
@@ -94,6 +107,10 @@ struct ServeCommand: AsyncParsableCommand {
         config.corsOrigin = corsOrigin
         config.lvisCategories = (lvisCategories ?? env["XPASTE_LVIS_CATEGORIES"].flatMap { $0.isEmpty ? nil : $0 }).map { URL(fileURLWithPath: $0) }
         config.concurrentJobs = jobs
+        config.database = database ?? env["XPASTE_DATABASE"].flatMap { Self.isPostgresURL($0) ? $0 : nil }
+        if let url = config.database {
+            do { _ = try PostgresLocation(url: url) } catch { throw Console.fail(code: error.code, error.description) }
+        }
         let chosen = ExecutionProvider(parsing: provider) ?? .cpu
         config.sessionOptions = SessionOptions(providers: chosen == .cpu ? [.cpu] : [chosen, .cpu])
         config.limits.uploadBytes = maxUploadMb << 20
@@ -132,6 +149,9 @@ struct ServeCommand: AsyncParsableCommand {
             ? "every request needs the configured bearer token"
             : "changes need the token in \(config.dataFolder.appendingPathComponent("token").path)"
         let dataPath = config.dataFolder.path
+        // The URL as PostgresLocation prints it: without a password.
+        let storage = config.database.flatMap { try? PostgresLocation(url: $0) }.map { "PostgreSQL \($0) (bank, jobs, queue)" }
+            ?? "SQLite files in \(dataPath)"
         let host = config.host.contains(":") ? "[\(config.host)]" : config.host
         let pipelines = service.catalog.pipelines.keys.sorted().joined(separator: ", ")
         return { port in
@@ -140,6 +160,7 @@ struct ServeCommand: AsyncParsableCommand {
               web page:   http://\(host):\(port)/
               API:        http://\(host):\(port)/openapi.yaml
               data:       \(dataPath)
+              storage:    \(storage)
               pipelines:  \(pipelines)
               models:     \(modelLine)
               providers:  \(providers)

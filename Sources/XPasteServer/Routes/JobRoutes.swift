@@ -105,7 +105,12 @@ struct JobRoutes: Sendable {
                 }
                 // Read again at once after sending: the job may have finished meanwhile.
                 if !batch.isEmpty { continue }
-                if let job = try await store.job(id), job.state.isFinished { break }
+                if let job = try await store.job(id), job.state.isFinished {
+                    // The finishing event commits with the state, possibly after the empty read
+                    // above: one more read sends it before the stream ends.
+                    if try await store.events(of: id, after: last, limit: 1).isEmpty { break }
+                    continue
+                }
                 if store.notifier.isClosed { break }
                 let changed = await store.notifier.wait(for: id, after: generation, timeout: heartbeat)
                 if !changed { try await writer.write(ByteBuffer(string: ": keep-alive\n\n")) }
