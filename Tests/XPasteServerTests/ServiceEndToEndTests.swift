@@ -10,13 +10,14 @@ import XPasteTestSupport
 struct ServiceEndToEndTests {
     static var binary: URL { SharedData.repositoryRoot.appendingPathComponent(".build/debug/xpaste") }
 
-    static func run(_ scenario: String) throws -> [String: Any] {
+    static func run(_ scenario: String, database: String? = nil) throws -> [String: Any] {
         let models = FileManager.default.temporaryDirectory.appendingPathComponent("xpaste-e2e-models-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: models) }
         try ServerFixture.installTinyCLIP(ModelsDirectory(root: models))
         let out = try ReferencePython.run(
             script: "Tests/XPasteServerTests/Reference/service_e2e.py",
-            arguments: [binary.path, SharedData.directory.appendingPathComponent("images").path, models.appendingPathComponent("clip-tiny").path, scenario])
+            arguments: [binary.path, SharedData.directory.appendingPathComponent("images").path, models.appendingPathComponent("clip-tiny").path, scenario]
+                + (database.map { [$0] } ?? []))
         let line = try #require(String(decoding: out, as: UTF8.self).split(separator: "\n").last)
         return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
     }
@@ -46,5 +47,27 @@ struct ServiceEndToEndTests {
     func killedDuringCompositeEndsByteIdentical() throws {
         let result = try Self.run("kill-composite")
         #expect(result["kill_composite"] as? String == "ok")
+    }
+}
+
+/// The same walk-throughs with the bank, the jobs and the queue in PostgreSQL (`serve --database`):
+/// the flow to a loadable dataset, and SIGKILL mid-extract with the bank checked afterwards
+/// through `xpaste bank copy` into a file. Runs in make test's PostgreSQL pass.
+@Suite("PostgresServiceEndToEnd", .serialized)
+struct PostgresServiceEndToEndTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServiceEndToEndTests.binary.path)))
+    func uploadCurateComposeAndLoadOnPostgres() throws {
+        let url = try PostgresTestCluster.shared.get().makeDatabase(prefix: "e2e")
+        let result = try ServiceEndToEndTests.run("flow", database: url)
+        #expect(result["flow"] as? String == "ok")
+        #expect((result["annotations"] as? Int ?? 0) > 0)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServiceEndToEndTests.binary.path)))
+    func killedDuringExtractResumesOnPostgres() throws {
+        let url = try PostgresTestCluster.shared.get().makeDatabase(prefix: "e2e")
+        let result = try ServiceEndToEndTests.run("kill-extract", database: url)
+        #expect(result["kill_extract"] as? String == "ok")
+        #expect((result["done_before_kill"] as? Int ?? 0) >= 8)
     }
 }

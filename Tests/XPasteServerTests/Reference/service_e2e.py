@@ -1,7 +1,8 @@
 """End to end over real HTTP against a real `xpaste serve` process.
 
-Usage: service_e2e.py XPASTE_BINARY SHARED_IMAGES_DIR CLIP_MODEL_DIR SCENARIO
+Usage: service_e2e.py XPASTE_BINARY SHARED_IMAGES_DIR CLIP_MODEL_DIR SCENARIO [DATABASE]
 SCENARIO: readme | flow | kill-extract | kill-composite
+DATABASE: a postgres:// URL the servers keep their bank, jobs and queue in (default: SQLite files)
 
 Every scenario starts the binary on a free port with an empty data folder and checks values;
 any failed check raises, so the exit status tells the Swift test what happened.
@@ -9,11 +10,12 @@ any failed check raises, so the exit status tells the Swift test what happened.
 import json, os, re, shutil, signal, subprocess, sys, tarfile, tempfile, time, urllib.request
 
 BIN, IMAGES, CLIP, SCENARIO = sys.argv[1:5]
+DATABASE = sys.argv[5] if len(sys.argv) > 5 else None
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
 
 import xpaste_harness
 from xpaste_harness import Server, variants
-xpaste_harness.configure(BIN, IMAGES)
+xpaste_harness.configure(BIN, IMAGES, DATABASE)
 
 
 def workdir():
@@ -120,7 +122,13 @@ def kill_mid_stage(s, job, stage, at_least):
 
 
 def verify_bank(root):
-    r = subprocess.run([BIN, "bank", "verify", "--full", "--bank", os.path.join(root, "data/bank.sqlite")], capture_output=True)
+    bank = os.path.join(root, "data/bank.sqlite")
+    if DATABASE:
+        # The PostgreSQL bank, copied into a file (the copy checks itself), then checked as a file.
+        bank = os.path.join(root, "copy.sqlite")
+        r = subprocess.run([BIN, "bank", "copy", "--from", DATABASE, "--to", bank], capture_output=True, cwd=root)
+        assert r.returncode == 0 and b"verified" in r.stdout, r.stdout.decode() + r.stderr.decode()
+    r = subprocess.run([BIN, "bank", "verify", "--full", "--bank", bank], capture_output=True)
     assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
 
 

@@ -2,18 +2,20 @@
 fresh data folder and talked to over HTTP, and distinct test photos made from the shared ones.
 
 Call `configure(binary, images)` once; service_e2e.py and browser_test.py both import this.
+With `database` (a postgres:// URL) every server keeps its bank, jobs and queue there.
 """
 import json, os, re, signal, subprocess, sys, time, urllib.error, urllib.request
 
 BIN = None
 IMAGES = None
+DATABASE = None
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
 
 
-def configure(binary, images):
-    """Where the xpaste binary and the shared photos are."""
-    global BIN, IMAGES
-    BIN, IMAGES = binary, images
+def configure(binary, images, database=None):
+    """Where the xpaste binary and the shared photos are, and the PostgreSQL database if any."""
+    global BIN, IMAGES, DATABASE
+    BIN, IMAGES, DATABASE = binary, images, database
 
 
 class Server:
@@ -28,7 +30,8 @@ class Server:
         self.proc = subprocess.Popen(
             [BIN, "serve", "--port", "0", "--data", "data", "--models", "models",
              "--pipelines", os.path.join(REPO, "pipelines"), "--web", os.path.join(REPO, "web"),
-             "--openapi", os.path.join(REPO, "schemas/openapi.yaml"), "--log-level", "notice"] + self.extra,
+             "--openapi", os.path.join(REPO, "schemas/openapi.yaml"), "--log-level", "notice"]
+            + (["--database", DATABASE] if DATABASE else []) + self.extra,
             cwd=self.root, stdout=subprocess.PIPE, stderr=self.log,
             # ONNX Runtime is found through the reference Python's onnxruntime package.
             env=dict(os.environ, XPASTE_PYTHON=os.environ.get("XPASTE_PYTHON", sys.executable)))
