@@ -1,5 +1,6 @@
 import Foundation
 import XPasteInference
+import XPastePipeline
 
 /// How `xpaste serve` is set up: where it listens, where its data and models are, who may call it
 /// and how much a request may carry.
@@ -31,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     /// A PostgreSQL URL (`postgres://user@host/db`) for the bank, the jobs and the work queue;
     /// nil keeps them in SQLite files in the data folder.
     public var database: String?
+    /// Stages the server queues for `xpaste worker` processes instead of running them itself
+    /// (generate, extract, filter, composite).
+    public var dispatchStages: [StageKind] = []
     /// Jobs running side by side.
     public var concurrentJobs: Int = 2
     /// How models run.

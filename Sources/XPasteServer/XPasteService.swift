@@ -66,9 +66,16 @@ public struct XPasteService: Sendable {
             bank: bank, models: models, dataFolder: configuration.dataFolder, paths: paths, sessionOptions: configuration.sessionOptions,
             logger: logger)
         let planner = JobPlanner(catalog: catalog, models: models, paths: paths, bank: bank)
+        let queue = queue
+        let stages = JobRunner.builtInStages.map { local -> any PipelineStageRunner in
+            configuration.dispatchStages.contains(local.kind) ? DispatchedStageRunner(kind: local.kind, queue: queue) : local
+        }
+        if !configuration.dispatchStages.isEmpty {
+            logger.notice("stages run on workers", metadata: ["stages": "\(configuration.dispatchStages.map(\.rawValue).joined(separator: ","))"])
+        }
         runner = JobRunner(
             store: JobStore(ledger: ledger), environment: environment, planner: planner,
-            maxConcurrentJobs: configuration.concurrentJobs, logger: logger)
+            maxConcurrentJobs: configuration.concurrentJobs, stages: stages, logger: logger)
     }
 
     /// Failures that stop the service from starting.

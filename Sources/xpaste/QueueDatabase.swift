@@ -59,12 +59,44 @@ struct QueueDatabase {
         }
     }
 
+    /// The bank beside the queue: the same PostgreSQL database, or `bank.sqlite` in the queue
+    /// file's folder.
+    func openBank(logger: Logger) throws -> WorkerBank {
+        if let postgres {
+            let bank = PostgresBank(location: postgres.location, logger: logger)
+            return WorkerBank(bank: bank, postgres: bank)
+        }
+        let url = URL(fileURLWithPath: description).deletingLastPathComponent().appendingPathComponent("bank.sqlite")
+        do {
+            return WorkerBank(bank: try SQLiteBank(url: url, logger: logger), postgres: nil)
+        } catch {
+            throw Console.fail(code: error.code, error.description)
+        }
+    }
+
     /// Migrates the PostgreSQL schema (nothing on SQLite); a failure exits with its code.
     func migrate() async throws {
         do {
             try await postgres?.migrate()
         } catch {
             throw Console.fail(code: error.code, "\(description): \(error.description)")
+        }
+    }
+}
+
+/// The bank a worker's pipeline stages write to.
+struct WorkerBank {
+    /// The bank.
+    let bank: any InstanceBank
+    /// The PostgreSQL driver, which must run and be migrated before use.
+    let postgres: PostgresBank?
+
+    /// Migrates the PostgreSQL bank (nothing on SQLite); a failure exits with its code.
+    func migrate() async throws {
+        do {
+            try await postgres?.migrate()
+        } catch {
+            throw Console.fail(code: error.code, error.description)
         }
     }
 }

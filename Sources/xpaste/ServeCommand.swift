@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import XPasteInference
+import XPastePipeline
 import XPastePostgres
 import XPasteServer
 
@@ -61,6 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "LVIS category list (lvis_v1_categories.json) an empty bank starts with (default: $XPASTE_LVIS_CATEGORIES).")
     var lvisCategories: String?
 
+    @Option(help: "Comma-separated stages to queue for `xpaste worker` processes instead of running here: generate, extract, filter, composite (default: none).")
+    var dispatch = ""
+
     @Option(help: "Jobs running side by side.")
     var jobs = 2
 
@@ -79,9 +83,16 @@ struct ServeCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: expected trace, debug, info, notice, warning or error") }
         guard maxUploadMb >= 1 else { throw ValidationError("--max-upload-mb must be at least 1") }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be in 0…65535") }
+        for name in dispatchList where !DispatchedStageRunner.dispatchable.map(\.rawValue).contains(name) {
+            throw ValidationError("--dispatch: \(name) cannot run on workers; these can: \(DispatchedStageRunner.dispatchable.map(\.rawValue).joined(separator: ", "))")
+        }
         if let database, !Self.isPostgresURL(database) {
             throw ValidationError("--database takes a postgres:// URL; without it the bank, jobs and queue are SQLite files in --data")
         }
+    }
+
+    var dispatchList: [String] {
+        dispatch.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     static func isPostgresURL(_ text: String) -> Bool {
@@ -107,6 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
         config.corsOrigin = corsOrigin
         config.lvisCategories = (lvisCategories ?? env["XPASTE_LVIS_CATEGORIES"].flatMap { $0.isEmpty ? nil : $0 }).map { URL(fileURLWithPath: $0) }
         config.concurrentJobs = jobs
+        config.dispatchStages = dispatchList.compactMap(StageKind.init(rawValue:))
         config.database = database ?? env["XPASTE_DATABASE"].flatMap { Self.isPostgresURL($0) ? $0 : nil }
         if let url = config.database {
             do { _ = try PostgresLocation(url: url) } catch { throw Console.fail(code: error.code, error.description) }

@@ -18,8 +18,10 @@ struct WorkerCommand: AsyncParsableCommand {
             PostgreSQL's LISTEN/NOTIFY wakes them. SIGTERM or SIGINT stops claiming, gives back items not \
             started and finishes running ones. Workers report themselves (host, devices, stages, items/s); \
             `xpaste queue status` and GET /v1/workers list them.
-            Stages workers run in this build: probe (a fixed per-item delay standing in for a GPU stage; \
-            `xpaste queue probe` measures a deployment with it).
+            Stages: generate, extract, filter and composite, which `xpaste serve --dispatch` queues (one item per \
+            category, one per dataset), run against the bank in the same database with this worker's models and \
+            device, and write datasets into the server's data folder (shared storage across hosts); and probe (a \
+            fixed per-item delay standing in for a GPU stage; `xpaste queue probe` measures a deployment with it).
             """
     )
 
@@ -30,6 +32,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @Option(help: "Execution provider for models: cpu, cuda[:N] or tensorrt[:N]. With CUDA_VISIBLE_DEVICES=N per worker, use cuda:0.")
     var provider = "cpu"
+
+    @Option(help: "Models folder for the pipeline stages (default: $XPASTE_MODELS, else ./models).")
+    var models: String?
 
     @Option(help: "Items run side by side (1…256).")
     var concurrency = 1
@@ -70,7 +75,7 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     /// The stages this build's workers run.
-    static let stagesWorkersRun = [ProbeStageHandler.stageName]
+    static let stagesWorkersRun = [ProbeStageHandler.stageName] + DispatchedStageRunner.dispatchable.map(\.rawValue)
 
     var stageList: [String] {
         stages.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -80,6 +85,8 @@ struct WorkerCommand: AsyncParsableCommand {
         var logger = Logger(label: "xpaste.worker") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .notice
         let database = try queueDatabase.open(logger: logger)
+        let pipelineStages = stageList.compactMap(StageKind.init(rawValue:))
+        let bank = pipelineStages.isEmpty ? nil : try database.openBank(logger: logger)
         var config = WorkerConfiguration(
             id: id, stages: stageList, devices: [provider], concurrency: concurrency, batch: batch,
             lease: .milliseconds(Int64(leaseSeconds * 1000)), idleWait: .milliseconds(Int64(idleSeconds * 1000)),
@@ -89,8 +96,18 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let worker: WorkerService
         do {
-            worker = try WorkerService(
-                queue: database.queue, handlers: [ProbeStageHandler(workerId: config.id)], configuration: config, logger: logger)
+            var handlers: [any WorkItemHandler] = [ProbeStageHandler(workerId: config.id)]
+            if let bank {
+                let chosen = ExecutionProvider(parsing: provider) ?? .cpu
+                let modelsRoot = models.map { URL(fileURLWithPath: $0) } ?? ModelsDirectory().root
+                // The data folder and paths come with each item (the server's); these are placeholders.
+                let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                let environment = PipelineEnvironment(
+                    bank: bank.bank, models: ModelsDirectory(root: modelsRoot), dataFolder: here, paths: PathPolicy(roots: [here], base: here),
+                    sessionOptions: SessionOptions(providers: chosen == .cpu ? [.cpu] : [chosen, .cpu]), logger: logger)
+                handlers += PipelineStageHandler.handlers(for: pipelineStages, environment: environment)
+            }
+            worker = try WorkerService(queue: database.queue, handlers: handlers, configuration: config, logger: logger)
         } catch {
             throw Console.fail(code: error.code, error.description)
         }
@@ -98,7 +115,11 @@ struct WorkerCommand: AsyncParsableCommand {
         var services: [any Service] = []
         if let postgres = database.postgres {
             services.append(postgres)
-            services.append(PreparedService(prepare: { try await database.migrate() }, service: worker))
+            if let pool = bank?.postgres { services.append(pool) }
+            services.append(PreparedService(prepare: {
+                try await database.migrate()
+                try await bank?.migrate()
+            }, service: worker))
         } else {
             services.append(worker)
         }

@@ -10,14 +10,14 @@ import XPasteTestSupport
 struct ServiceEndToEndTests {
     static var binary: URL { SharedData.repositoryRoot.appendingPathComponent(".build/debug/xpaste") }
 
-    static func run(_ scenario: String, database: String? = nil) throws -> [String: Any] {
+    static func run(_ scenario: String, database: String? = nil, workers: Int = 0) throws -> [String: Any] {
         let models = FileManager.default.temporaryDirectory.appendingPathComponent("xpaste-e2e-models-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: models) }
         try ServerFixture.installTinyCLIP(ModelsDirectory(root: models))
         let out = try ReferencePython.run(
             script: "Tests/XPasteServerTests/Reference/service_e2e.py",
             arguments: [binary.path, SharedData.directory.appendingPathComponent("images").path, models.appendingPathComponent("clip-tiny").path, scenario]
-                + (database.map { [$0] } ?? []))
+                + (database.map { [$0] } ?? []) + (workers > 0 ? [String(workers)] : []))
         let line = try #require(String(decoding: out, as: UTF8.self).split(separator: "\n").last)
         return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
     }
@@ -61,6 +61,18 @@ struct PostgresServiceEndToEndTests {
         let result = try ServiceEndToEndTests.run("flow", database: url)
         #expect(result["flow"] as? String == "ok")
         #expect((result["annotations"] as? Int ?? 0) > 0)
+    }
+
+    /// Extract, filter and composite queued by the server (`--dispatch`) and run by two
+    /// `xpaste worker` processes: the same dataset loads, every item ran on a worker.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServiceEndToEndTests.binary.path)))
+    func theFlowRunsOnTwoWorkers() throws {
+        let url = try PostgresTestCluster.shared.get().makeDatabase(prefix: "e2e")
+        let result = try ServiceEndToEndTests.run("flow", database: url, workers: 2)
+        #expect(result["flow"] as? String == "ok")
+        #expect((result["annotations"] as? Int ?? 0) > 0)
+        let ran = try #require(result["workers"] as? [String: Int])
+        #expect(ran.values.reduce(0, +) == 5 && Set(ran.keys).isSubset(of: ["e2e-0", "e2e-1"]), "\(ran)")
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServiceEndToEndTests.binary.path)))

@@ -1,8 +1,9 @@
 """End to end over real HTTP against a real `xpaste serve` process.
 
-Usage: service_e2e.py XPASTE_BINARY SHARED_IMAGES_DIR CLIP_MODEL_DIR SCENARIO [DATABASE]
+Usage: service_e2e.py XPASTE_BINARY SHARED_IMAGES_DIR CLIP_MODEL_DIR SCENARIO [DATABASE [WORKERS]]
 SCENARIO: readme | flow | kill-extract | kill-composite
 DATABASE: a postgres:// URL the servers keep their bank, jobs and queue in (default: SQLite files)
+WORKERS: with a number, `flow` runs extract, filter and composite on that many `xpaste worker`s
 
 Every scenario starts the binary on a free port with an empty data folder and checks values;
 any failed check raises, so the exit status tells the Swift test what happened.
@@ -11,10 +12,11 @@ import json, os, re, shutil, signal, subprocess, sys, tarfile, tempfile, time, u
 
 BIN, IMAGES, CLIP, SCENARIO = sys.argv[1:5]
 DATABASE = sys.argv[5] if len(sys.argv) > 5 else None
+WORKERS = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
 
 import xpaste_harness
-from xpaste_harness import Server, variants
+from xpaste_harness import Server, Workers, variants
 xpaste_harness.configure(BIN, IMAGES, DATABASE)
 
 
@@ -65,7 +67,9 @@ def scenario_readme():
 
 def scenario_flow():
     root = workdir()
-    s = Server(root).start()
+    dispatched = "extract,filter,composite"
+    s = Server(root, ["--dispatch", dispatched] if WORKERS else []).start()
+    workers = Workers(root, WORKERS, dispatched, DATABASE) if WORKERS else None
     up1 = s.upload("horse", [os.path.join(IMAGES, n) for n in ["horse.png", "chelsea.png"]])
     up2 = s.upload("coffee mug", [os.path.join(IMAGES, n) for n in ["coffee.png", "rocket.jpg"]])
     assert up1["recorded"] == 2 and up2["recorded"] == 2, (up1, up2)
@@ -102,9 +106,16 @@ def scenario_flow():
     with tarfile.open(os.path.join(root, "ds.tar")) as t:
         t.extractall(out)
     n = load_dataset(os.path.join(out, ds["id"]))
+    ran_on = {}
+    if workers:
+        workers.stop()
+        _, listed = s.request("GET", "/v1/workers?seen_within=600")
+        ran_on = {w["id"]: w["items_done"] for w in listed["workers"]}
+        # Each stage item ran on a worker: 2 extract + 2 filter (one per category) + 1 composite.
+        assert sum(ran_on.values()) == 5, listed
     code, seconds = s.stop()
     assert code == 0, code
-    print(json.dumps({"flow": "ok", "annotations": n}))
+    print(json.dumps({"flow": "ok", "annotations": n, "workers": ran_on}))
 
 
 def kill_mid_stage(s, job, stage, at_least):

@@ -18,6 +18,26 @@ def configure(binary, images, database=None):
     BIN, IMAGES, DATABASE = binary, images, database
 
 
+class Workers:
+    """`xpaste worker` processes beside a server, taking the stages it dispatches."""
+
+    def __init__(self, root, count, stages, database):
+        self.procs = []
+        for k in range(count):
+            log = open(os.path.join(root, f"worker-{k}.log"), "ab")
+            self.procs.append(subprocess.Popen(
+                [BIN, "worker", "--database", database, "--stages", stages, "--models", "models", "--id", f"e2e-{k}",
+                 "--idle-seconds", "0.2", "--lease-seconds", "10", "--log-level", "info"],
+                cwd=root, stdout=log, stderr=log,
+                env=dict(os.environ, XPASTE_PYTHON=os.environ.get("XPASTE_PYTHON", sys.executable))))
+
+    def stop(self):
+        for p in self.procs:
+            p.send_signal(signal.SIGTERM)
+        codes = [p.wait(timeout=60) for p in self.procs]
+        assert codes == [0] * len(codes), codes
+
+
 class Server:
     def __init__(self, root, extra=()):
         self.root = root
