@@ -16,7 +16,7 @@ struct BankCopyCommand: AsyncParsableCommand {
             transaction in TO and a copy never writes twice (one source per image hash, one instance per cutout \
             and category), so a copy stopped anywhere resumes by running the same command again: the progress \
             file lets it skip what is done. At the end both banks are read through and compared (categories, \
-            counts, and digests of every source and instance); a difference exits 1. The source bank should not \
+            counts, and digests of every source and instance); a difference exits 65 with [bank.copy_mismatch]. The source bank should not \
             change while it is copied, and TO should be empty or a partial copy of FROM.
             """)
 
@@ -38,7 +38,7 @@ struct BankCopyCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
-    @Flag(name: .shortAndLong, help: "Log every batch (to stderr).")
+    @Flag(name: .shortAndLong, help: "Log every committed batch (to stderr).")
     var verbose = false
 
     func validate() throws {

@@ -4,7 +4,7 @@ import PostgresNIO
 import XPasteBank
 import XPastePostgres
 
-/// `xpaste-bench bank-postgres --database URL [insert|browse|build|all] [--dir PATH] [--instances N] [--cutouts N]`
+/// `xpaste-bench bank-postgres --database URL [--insert-database URL] [insert|browse|build|all] [--dir PATH] [--instances N] [--cutouts N]`
 ///
 /// The bank on PostgreSQL against the bank on SQLite, side by side in one run, both through the
 /// async `InstanceBank` API the service uses:
@@ -13,16 +13,19 @@ import XPastePostgres
 /// - browse: the `bank browse` shapes and parameters on the same 1,000,000 metadata instances,
 ///   generated identically into each (the SQLite one is `bank`'s, reused when present).
 ///
-/// URL names a database the bench may empty (scripts/bench-bank-postgres makes a throwaway cluster).
+/// `--database` holds the browse bank (kept between runs); `--insert-database` (default: the same)
+/// is emptied before every insert run, so give it a database of its own to keep the browse bank.
 enum PostgresBankBench {
     static func run(_ args: [String]) throws {
         var options = BankBench.Options()
         var database: String?
+        var insertDatabase: String?
         var parts: [String] = []
         var i = 0
         while i < args.count {
             switch args[i] {
             case "--database": database = args[i + 1]; i += 1
+            case "--insert-database": insertDatabase = args[i + 1]; i += 1
             case "--dir": options.dir = URL(fileURLWithPath: args[i + 1]); i += 1
             case "--instances": options.instances = Int(args[i + 1])!; i += 1
             case "--cutouts": options.cutouts = Int(args[i + 1])!; i += 1
@@ -34,15 +37,21 @@ enum PostgresBankBench {
         if parts.isEmpty || parts == ["all"] { parts = ["insert", "browse"] }
         try FileManager.default.createDirectory(at: options.dir, withIntermediateDirectories: true)
         let location = try PostgresLocation(url: database)
+        let insertLocation = try PostgresLocation(url: insertDatabase ?? database)
         let chosen = parts, settings = options
         // The main thread is not a thread of the cooperative pool, so it may wait here.
         try BlockingBridge.wait { () async throws in
             let bank = PostgresBank(location: location, logger: BankBench.logger)
+            let insertBank = PostgresBank(location: insertLocation, logger: BankBench.logger)
             let pool = Task { try await bank.run() }
-            defer { pool.cancel() }
+            let insertPool = Task { try await insertBank.run() }
+            defer {
+                pool.cancel()
+                insertPool.cancel()
+            }
             for part in chosen {
                 switch part {
-                case "insert": try await insert(bank, settings)
+                case "insert": try await insert(insertBank, settings)
                 case "browse": try await browse(bank, settings)
                 // Only builds (or finds) the browse bank in PostgreSQL, so a later `browse` times a quiet machine.
                 case "build": try await bigBank(bank, settings)

@@ -75,6 +75,7 @@ public struct BankCopier: Sendable {
             progress.sources += page.count
             progress.sourcesAdded += added
             progress.sourcesAfter = last.id
+            logger.debug("sources copied", metadata: ["through_id": "\(last.id)", "read": "\(progress.sources)", "new": "\(progress.sourcesAdded)"])
             try await committed(progress)
         }
 
@@ -129,6 +130,7 @@ public struct BankCopier: Sendable {
                 cursor = page.nextCursor
                 progress.instancesCursor = cursor
                 progress.instancesDone = cursor == nil
+                logger.debug("instances copied", metadata: ["read": "\(progress.instances)", "new": "\(progress.instancesAdded)"])
                 try await committed(progress)
             } while cursor != nil
         }
