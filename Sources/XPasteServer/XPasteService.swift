@@ -65,7 +65,7 @@ public struct XPasteService: Sendable {
         let environment = PipelineEnvironment(
             bank: bank, models: models, dataFolder: configuration.dataFolder, paths: paths, sessionOptions: configuration.sessionOptions,
             logger: logger)
-        let planner = JobPlanner(catalog: catalog, models: models, paths: paths, bank: bank)
+        let planner = JobPlanner(catalog: catalog, models: models, paths: paths, bank: bank, workerStages: Set(configuration.dispatchStages))
         let queue = queue
         let stages = JobRunner.builtInStages.map { local -> any PipelineStageRunner in
             configuration.dispatchStages.contains(local.kind) ? DispatchedStageRunner(kind: local.kind, queue: queue) : local

@@ -28,6 +28,20 @@ struct JobPlannerTests {
         await #expect(throws: PipelineError.self) { try await f.runner.planner.job(for: unknown, idempotencyKey: nil) }
     }
 
+    /// A stage the server sends to workers needs its models on the workers, not here.
+    @Test func stagesOnWorkersNeedNoModelsHere() async throws {
+        let f = try PipelineFixture()
+        let r = try Self.request(#"{"categories": ["dog"], "pipeline": "upload", "overrides": {"filter": {"enabled": true}}}"#)
+        let local = f.runner.planner
+        let dispatching = JobPlanner(
+            catalog: local.catalog, models: local.models, paths: local.paths, bank: local.bank, modelCatalog: local.modelCatalog,
+            workerStages: [.filter])
+        let job = try await dispatching.job(for: r, idempotencyKey: nil)
+        #expect(job.stages.map(\.stage) == [.ingest, .extract, .filter])
+        // The same request on a server that runs the filter itself is refused: its CLIP is missing.
+        await #expect(throws: PipelineError.self) { try await local.job(for: r, idempotencyKey: nil) }
+    }
+
     @Test func categoriesResolveAndStagesPlan() async throws {
         let f = try PipelineFixture()
         try await f.bank.upsertCategories([BankCategory(id: 3, name: "aerosol_can", synonyms: ["spray_can"])])

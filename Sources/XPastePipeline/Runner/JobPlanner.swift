@@ -18,17 +18,21 @@ public struct JobPlanner: Sendable {
     public let bank: any InstanceBank
     /// The models `pull_missing` may download.
     public let modelCatalog: [String: ModelCatalog.Entry]
+    /// Stages that run on workers: their models are the workers' to have, so this server does
+    /// not check for them (a worker without them fails the item, which another worker retries).
+    public let workerStages: Set<StageKind>
 
     /// A planner.
     public init(
         catalog: PipelineCatalog, models: ModelsDirectory, paths: PathPolicy, bank: any InstanceBank,
-        modelCatalog: [String: ModelCatalog.Entry] = ModelCatalog.entries
+        modelCatalog: [String: ModelCatalog.Entry] = ModelCatalog.entries, workerStages: Set<StageKind> = []
     ) {
         self.catalog = catalog
         self.models = models
         self.paths = paths
         self.bank = bank
         self.modelCatalog = modelCatalog
+        self.workerStages = workerStages
     }
 
     /// The stages of `spec` with `overrides` applied: enabled flags and typed parameters (the
@@ -79,7 +83,8 @@ public struct JobPlanner: Sendable {
         let stages = try plan(spec, overrides: request.overrides)
         let enabled = stages.compactMap { s in s.plan.map { (id: s.status.id, plan: $0) } }
         guard !enabled.isEmpty else { throw .invalidRequest(field: "$.overrides", message: "every stage of the pipeline is switched off") }
-        let missing = ModelRequirements.missing(ModelRequirements.requirements(enabled), in: models, catalog: modelCatalog)
+        let local = enabled.filter { !workerStages.contains($0.plan.kind) }
+        let missing = ModelRequirements.missing(ModelRequirements.requirements(local), in: models, catalog: modelCatalog)
         if !missing.isEmpty {
             guard request.pullMissing else { throw .missingModels(missing) }
             let unknown = missing.filter { modelCatalog[$0.name] == nil }
