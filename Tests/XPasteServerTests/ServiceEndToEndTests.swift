@@ -75,6 +75,16 @@ struct PostgresServiceEndToEndTests {
         #expect(ran.values.reduce(0, +) == 5 && Set(ran.keys).isSubset(of: ["e2e-0", "e2e-1"]), "\(ran)")
     }
 
+    /// A worker SIGKILLed mid-extract: its lease runs out, a second worker finishes the item, and
+    /// every source is cut out exactly once.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServiceEndToEndTests.binary.path)))
+    func aWorkerKilledMidItemIsReplacedWithoutDuplicates() throws {
+        let url = try PostgresTestCluster.shared.get().makeDatabase(prefix: "e2e")
+        let result = try ServiceEndToEndTests.run("kill-worker", database: url)
+        #expect(result["kill_worker"] as? String == "ok")
+        #expect((result["made_before_kill"] as? Int ?? 0) >= 8)
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServiceEndToEndTests.binary.path)))
     func killedDuringExtractResumesOnPostgres() throws {
         let url = try PostgresTestCluster.shared.get().makeDatabase(prefix: "e2e")

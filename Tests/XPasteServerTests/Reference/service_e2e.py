@@ -1,7 +1,7 @@
 """End to end over real HTTP against a real `xpaste serve` process.
 
 Usage: service_e2e.py XPASTE_BINARY SHARED_IMAGES_DIR CLIP_MODEL_DIR SCENARIO [DATABASE [WORKERS]]
-SCENARIO: readme | flow | kill-extract | kill-composite
+SCENARIO: readme | flow | kill-extract | kill-composite | kill-worker (needs DATABASE)
 DATABASE: a postgres:// URL the servers keep their bank, jobs and queue in (default: SQLite files)
 WORKERS: with a number, `flow` runs extract, filter and composite on that many `xpaste worker`s
 
@@ -170,6 +170,42 @@ def scenario_kill_extract():
     print(json.dumps({"kill_extract": "ok", "done_before_kill": done_before, "instances": len(inst)}))
 
 
+def scenario_kill_worker():
+    """A worker SIGKILLed in the middle of an extract item: its lease runs out, another worker takes
+    the item and finishes it, and every source is cut out once."""
+    root = workdir()
+    variants(os.path.join(root, "data/incoming"), 48)
+    s = Server(root, ["--dispatch", "extract"]).start()
+    first = Workers(root, 1, "extract", DATABASE)
+    status, job = s.request("POST", "/v1/jobs", {"categories": ["horse"], "pipeline": "upload",
+                                                 "overrides": {"ingest": {"folder": "incoming"}, "extract": {"batch_size": 4}}})
+    assert status == 202, job
+    deadline = time.time() + 600
+    while True:
+        assert time.time() < deadline, "the extract never got under way"
+        _, stats = s.request("GET", "/v1/stats")
+        made = sum(stats["instances_by_status"].values())
+        if 8 <= made < 40:
+            first.kill()
+            break
+        _, j = s.request("GET", f"/v1/jobs/{job['id']}")
+        assert j["state"] not in ("succeeded", "failed"), "finished before the kill"
+        time.sleep(0.05)
+    second = Workers(root, 1, "extract", DATABASE, first=1)
+    final = s.wait(job["id"])
+    assert final["state"] == "succeeded", final
+    _, page = s.request("GET", f"/v1/instances?job={job['id']}&limit=1000")
+    sources = [i["source_id"] for i in page["instances"]]
+    assert len(sources) == len(set(sources)) and len(sources) >= 40, (len(sources), len(set(sources)))
+    second.stop()  # a stopping worker writes its last report
+    _, listed = s.request("GET", "/v1/workers?seen_within=600")
+    done = {w["id"]: w["items_done"] for w in listed["workers"]}
+    assert done.get("e2e-1") == 1 and done.get("e2e-0", 0) == 0, done
+    s.stop()
+    verify_bank(root)
+    print(json.dumps({"kill_worker": "ok", "made_before_kill": made, "instances": len(sources)}))
+
+
 def scenario_kill_composite():
     root = workdir()
     s = Server(root).start()
@@ -202,4 +238,4 @@ def scenario_kill_composite():
 
 
 {"readme": scenario_readme, "flow": scenario_flow, "kill-extract": scenario_kill_extract,
- "kill-composite": scenario_kill_composite}[SCENARIO]()
+ "kill-composite": scenario_kill_composite, "kill-worker": scenario_kill_worker}[SCENARIO]()

@@ -21,15 +21,20 @@ def configure(binary, images, database=None):
 class Workers:
     """`xpaste worker` processes beside a server, taking the stages it dispatches."""
 
-    def __init__(self, root, count, stages, database):
+    def __init__(self, root, count, stages, database, first=0):
         self.procs = []
-        for k in range(count):
+        for k in range(first, first + count):
             log = open(os.path.join(root, f"worker-{k}.log"), "ab")
             self.procs.append(subprocess.Popen(
                 [BIN, "worker", "--database", database, "--stages", stages, "--models", "models", "--id", f"e2e-{k}",
                  "--idle-seconds", "0.2", "--lease-seconds", "10", "--log-level", "info"],
                 cwd=root, stdout=log, stderr=log,
                 env=dict(os.environ, XPASTE_PYTHON=os.environ.get("XPASTE_PYTHON", sys.executable))))
+
+    def kill(self):
+        for p in self.procs:
+            p.send_signal(signal.SIGKILL)
+            p.wait()
 
     def stop(self):
         for p in self.procs:
