@@ -44,7 +44,12 @@ public struct BankInstance: Sendable, Hashable, Codable {
     public var createdAt: Date
 
     /// A value with every field given (drivers build these from their rows).
-    public init(id: Int64, sourceId: Int64, categoryId: Int64, sourceKind: SourceKind, jobId: String?, segmenter: String, cutoutSHA256: SHA256Digest, cutoutBytes: Int, thumbnailSHA256: SHA256Digest?, width: Int, height: Int, box: PixelBox?, areaRatio: Double?, clipScore: Double?, status: InstanceStatus, reason: String?, decidedBy: Decider?, decidedAt: Date?, createdAt: Date) {
+    public init(
+        id: Int64, sourceId: Int64, categoryId: Int64, sourceKind: SourceKind, jobId: String?, segmenter: String,
+        cutoutSHA256: SHA256Digest, cutoutBytes: Int, thumbnailSHA256: SHA256Digest?, width: Int, height: Int,
+        box: PixelBox?, areaRatio: Double?, clipScore: Double?, status: InstanceStatus, reason: String?,
+        decidedBy: Decider?, decidedAt: Date?, createdAt: Date
+    ) {
         self.id = id
         self.sourceId = sourceId
         self.categoryId = categoryId

@@ -32,7 +32,11 @@ public struct BankSource: Sendable, Hashable, Codable {
     public var createdAt: Date
 
     /// A value with every field given (drivers build these from their rows).
-    public init(id: Int64, kind: SourceKind, categoryId: Int64?, jobId: String?, sha256: SHA256Digest, width: Int, height: Int, mediaType: String?, storage: SourceStorage, provenance: SourceProvenance, clipScore: Double?, status: SourceStatus, error: String?, createdAt: Date) {
+    public init(
+        id: Int64, kind: SourceKind, categoryId: Int64?, jobId: String?, sha256: SHA256Digest, width: Int,
+        height: Int, mediaType: String?, storage: SourceStorage, provenance: SourceProvenance, clipScore: Double?,
+        status: SourceStatus, error: String?, createdAt: Date
+    ) {
         self.id = id
         self.kind = kind
         self.categoryId = categoryId

@@ -24,7 +24,10 @@ public struct BankStats: Sendable, Hashable, Codable {
     public var sources: Int { sourcesByKind.values.reduce(0, +) }
 
     /// A value with every field given (drivers build these from their rows).
-    public init(schemaVersion: Int, categories: Int, categoriesWithAccepted: Int, sourcesByKind: [SourceKind: Int], instancesByStatus: [InstanceStatus: Int], blobs: Int, blobBytes: Int64, fileBytes: Int64) {
+    public init(
+        schemaVersion: Int, categories: Int, categoriesWithAccepted: Int, sourcesByKind: [SourceKind: Int],
+        instancesByStatus: [InstanceStatus: Int], blobs: Int, blobBytes: Int64, fileBytes: Int64
+    ) {
         self.schemaVersion = schemaVersion
         self.categories = categories
         self.categoriesWithAccepted = categoriesWithAccepted

@@ -20,7 +20,10 @@ public struct BankVerification: Sendable, Hashable, Codable {
     }
 
     /// A value with every field given (drivers build these from their rows).
-    public init(integrity: [String], foreignKeyViolations: [String], missingSourceFiles: [String], corruptBlobs: [SHA256Digest], countMismatches: [Int64], blobsChecked: Int) {
+    public init(
+        integrity: [String], foreignKeyViolations: [String], missingSourceFiles: [String],
+        corruptBlobs: [SHA256Digest], countMismatches: [Int64], blobsChecked: Int
+    ) {
         self.integrity = integrity
         self.foreignKeyViolations = foreignKeyViolations
         self.missingSourceFiles = missingSourceFiles
