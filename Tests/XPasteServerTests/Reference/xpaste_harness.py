@@ -4,11 +4,20 @@ fresh data folder and talked to over HTTP, and distinct test photos made from th
 Call `configure(binary, images)` once; service_e2e.py and browser_test.py both import this.
 With `database` (a postgres:// URL) every server keeps its bank, jobs and queue there.
 """
-import json, os, re, signal, subprocess, sys, time, urllib.error, urllib.request
+import atexit, json, os, re, signal, subprocess, sys, time, urllib.error, urllib.request
 
 BIN = None
 IMAGES = None
 DATABASE = None
+# Every server and worker started, so a failed check does not leave them running.
+STARTED = []
+
+
+@atexit.register
+def _kill_leftovers():
+    for p in STARTED:
+        if p.poll() is None:
+            p.kill()
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "../../.."))
 
 
@@ -30,6 +39,7 @@ class Workers:
                  "--idle-seconds", "0.2", "--lease-seconds", "10", "--log-level", "info"],
                 cwd=root, stdout=log, stderr=log,
                 env=dict(os.environ, XPASTE_PYTHON=os.environ.get("XPASTE_PYTHON", sys.executable))))
+            STARTED.append(self.procs[-1])
 
     def kill(self):
         for p in self.procs:
@@ -60,6 +70,7 @@ class Server:
             cwd=self.root, stdout=subprocess.PIPE, stderr=self.log,
             # ONNX Runtime is found through the reference Python's onnxruntime package.
             env=dict(os.environ, XPASTE_PYTHON=os.environ.get("XPASTE_PYTHON", sys.executable)))
+        STARTED.append(self.proc)
         line = self.proc.stdout.readline().decode()
         m = re.search(r"listening on (http://[^ \n]+)", line)
         assert m, f"no banner: {line!r}"
