@@ -3,7 +3,6 @@ import Logging
 import NIOCore
 import PostgresNIO
 import ServiceLifecycle
-import Synchronization
 import XPasteBank
 
 /// The instance bank in PostgreSQL, shared by a server and workers on many hosts. Blobs (cutouts,
@@ -23,8 +22,7 @@ public final class PostgresBank: InstanceBank, Service {
     public let logger: Logger
     /// The connection pool.
     public let client: PostgresClient
-    private let running = Mutex(false)
-    private let started = WakeSignal()
+    private let gate = PostgresPoolGate()
 
     /// Schema version this build reads and writes.
     public static var schemaVersion: Int { PostgresBankSchema.currentVersion }
@@ -38,8 +36,7 @@ public final class PostgresBank: InstanceBank, Service {
 
     /// Runs the connection pool until cancelled.
     public func run() async throws {
-        running.withLock { $0 = true }
-        started.signal()
+        gate.markRunning()
         await client.run()
     }
 
@@ -48,23 +45,8 @@ public final class PostgresBank: InstanceBank, Service {
     /// database whose tables are another program's (`.notABank`) and a bank written by a newer
     /// xpaste (`.newerVersion`).
     public func migrate(timeout: Duration = .seconds(30)) async throws(BankError) {
-        let deadline = ContinuousClock.now + timeout
-        while !running.withLock({ $0 }) {
-            guard ContinuousClock.now < deadline else { throw .unavailable("the connection pool is not running (run the bank as a service first)") }
-            await started.wait(timeout: .milliseconds(50))
-        }
-        while true {
-            do throws(BankError) {
-                let remaining = max(deadline - ContinuousClock.now, .milliseconds(100))
-                try await PostgresBankCall.deadline("connecting to \(location)", limit: remaining) { () async throws(BankError) in
-                    try await self.transaction { connection in try await self.migrate(on: connection) }
-                }
-                return
-            } catch {
-                guard error.code == "bank.unavailable", ContinuousClock.now < deadline else { throw error }
-                logger.info("waiting for PostgreSQL", metadata: ["database": "\(location)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(250))
-            }
+        try await gate.migrate("bank", location: location, timeout: timeout, logger: logger) { () async throws(BankError) in
+            try await self.transaction { connection in try await self.migrate(on: connection) }
         }
     }
 

@@ -12,22 +12,11 @@ enum PostgresBankErrors {
             return map(error.closureError ?? error.rollbackError ?? error.commitError ?? error.beginError ?? error)
         }
         if let error = error as? PSQLError {
-            switch error.code {
-            case .server:
-                let state = error.serverInfo?[.sqlState] ?? ""
-                let message = "\(error.serverInfo?[.message] ?? "\(error)") (SQLSTATE \(state))"
-                if state.hasPrefix("08") || state.hasPrefix("57P") || state == "53300" || state == "40001" || state == "40P01" {
-                    return .unavailable(message)
-                }
-                if state == "53100" { return .io("the database server's disk is full: \(message)") }
-                if state.hasPrefix("23") || state.hasPrefix("22") { return .invalidArgument(message) }
-                return .database(message)
-            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
-                return .unavailable("\(error.code)\(error.underlying.map { ": \($0)" } ?? "")")
-            case .poolClosed:
-                return .unavailable("the connection pool is closed")
-            default:
-                return .database(String(reflecting: error))
+            return switch PostgresFailure.classify(error) {
+            case .unavailable(let m): .unavailable(m)
+            case .diskFull(let m): .io("the database server's disk is full: \(m)")
+            case .rejected(let m): .invalidArgument(m)
+            case .other(let m): .database(m)
             }
         }
         if error is CancellationError { return .unavailable("cancelled") }

@@ -3,7 +3,6 @@ import Logging
 import NIOCore
 import PostgresNIO
 import ServiceLifecycle
-import Synchronization
 import XPasteBank
 
 /// The job ledger in PostgreSQL, beside the bank and the queue: jobs and their event histories,
@@ -19,8 +18,7 @@ public final class PostgresJobLedger: JobLedger, Service {
     public let logger: Logger
     /// The connection pool.
     public let client: PostgresClient
-    private let running = Mutex(false)
-    private let started = WakeSignal()
+    private let gate = PostgresPoolGate()
 
     /// An arbitrary but fixed key for the schema's advisory lock ("XPJL").
     static let migrationLock: Int64 = 0x5850_4A4C
@@ -59,35 +57,19 @@ public final class PostgresJobLedger: JobLedger, Service {
 
     /// Runs the connection pool until cancelled.
     public func run() async throws {
-        running.withLock { $0 = true }
-        started.signal()
+        gate.markRunning()
         await client.run()
     }
 
     /// Creates the tables when missing (under an advisory lock), retrying while the server starts,
     /// up to `timeout`.
     public func migrate(timeout: Duration = .seconds(30)) async throws(BankError) {
-        let deadline = ContinuousClock.now + timeout
-        while !running.withLock({ $0 }) {
-            guard ContinuousClock.now < deadline else { throw .unavailable("the connection pool is not running (run the ledger as a service first)") }
-            await started.wait(timeout: .milliseconds(50))
-        }
-        while true {
-            do throws(BankError) {
-                let remaining = max(deadline - ContinuousClock.now, .milliseconds(100))
-                try await PostgresBankCall.deadline("connecting to \(location)", limit: remaining) { () async throws(BankError) in
-                    try await self.transaction { connection in
-                        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: self.logger)
-                        for statement in Self.schema {
-                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
-                        }
-                    }
+        try await gate.migrate("ledger", location: location, timeout: timeout, logger: logger) { () async throws(BankError) in
+            try await self.transaction { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: self.logger)
+                for statement in Self.schema {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                 }
-                return
-            } catch {
-                guard error.code == "bank.unavailable", ContinuousClock.now < deadline else { throw error }
-                logger.info("waiting for PostgreSQL", metadata: ["database": "\(location)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(250))
             }
         }
     }
